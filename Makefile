@@ -1,0 +1,115 @@
+# muster - build, test, install.  `make deps` installs what a fresh Debian 12 needs.
+VERSION   := 0.1.0
+PREFIX    ?= /usr/local
+DESTDIR   ?=
+BUILD     ?= build
+
+CC        ?= cc
+CSTD      := -std=c11 -D_GNU_SOURCE
+WARN      := -Wall -Wextra -Werror -Wmissing-prototypes -Wshadow -Wno-unused-parameter
+CFLAGS    ?= -Os -g
+CPPFLAGS  += -Iconf -Ihooks -Iinit -DMUSTER_VERSION='"$(VERSION)"'
+# The one link line for the third-party libraries (size work: issue 6).
+LIBS      := -lseccomp -lcap-ng -linih
+
+ifeq ($(SANITIZE),1)
+  CFLAGS  := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+  LDSTATIC :=
+  BUILD   := build/asan
+else
+  LDSTATIC := -static
+endif
+
+SRC_LIB   := $(sort $(wildcard conf/*.c hooks/*.c init/*.c))
+SRC_LIB   := $(filter-out init/main.c,$(SRC_LIB))
+OBJ_LIB   := $(SRC_LIB:%.c=$(BUILD)/obj/%.o)
+UNIT_SRC  := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+FIX_SRC   := $(sort $(wildcard tests/fixtures/*.c))
+FIX_BIN   := $(FIX_SRC:tests/fixtures/%.c=$(BUILD)/fixtures/%)
+FUZZ_SRC  := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BIN  := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
+FUZZ_TIME ?= 30
+
+# Debian 12 packages the build, the tests and the benchmarks need.
+DEPS_BUILD := build-essential pkg-config libcap-ng-dev libseccomp-dev libinih-dev file
+DEPS_TEST  := libcmocka-dev python3 python3-pytest util-linux busybox-static runc \
+              redis-server redis-tools postgresql postgresql-client iproute2 procps
+DEPS_FUZZ  := clang libclang-rt-14-dev
+DEPS_BENCH := tini dumb-init catatonit hyperfine wait-for-it curl
+DEPS       := $(DEPS_BUILD) $(DEPS_TEST) $(DEPS_FUZZ) $(DEPS_BENCH)
+
+.PHONY: all deps check unit integration demo fuzz bench install clean format fixtures
+
+all: $(BUILD)/muster
+
+$(BUILD)/obj/%.o: %.c $(wildcard conf/*.h hooks/*.h init/*.h) Makefile
+	@mkdir -p $(dir $@)
+	$(CC) $(CSTD) $(WARN) $(CFLAGS) $(CPPFLAGS) -c $< -o $@
+
+$(BUILD)/libmuster.a: $(OBJ_LIB)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/muster: $(BUILD)/obj/init/main.o $(BUILD)/libmuster.a
+	$(CC) $(CFLAGS) $(LDSTATIC) -o $@ $^ $(LIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libmuster.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CSTD) $(WARN) -Wno-missing-prototypes $(CFLAGS) $(CPPFLAGS) -o $@ $< \
+		$(BUILD)/libmuster.a -lcmocka $(LIBS)
+
+$(BUILD)/fixtures/%: tests/fixtures/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CSTD) $(WARN) -Wno-missing-prototypes -O2 -static -o $@ $<
+
+fixtures: $(FIX_BIN)
+
+# Installs only what is missing; a no-op on a machine that has it all.
+deps:
+	@missing=$$(for p in $(DEPS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | \
+		grep -q 'install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "make deps: installing$$(echo $$missing | sed 's/^/ /')"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+
+unit: $(UNIT_BIN)
+	@fail=0; for t in $(UNIT_BIN); do $$t || fail=1; done; exit $$fail
+
+integration: $(BUILD)/muster $(FIX_BIN)
+	MUSTER=$(abspath $(BUILD)/muster) FIXTURES=$(abspath $(BUILD)/fixtures) \
+		python3 -m pytest -q -p no:cacheprovider tests/integration
+
+check: deps
+	$(MAKE) unit
+	$(MAKE) integration
+
+demo: deps $(BUILD)/muster $(FIX_BIN)
+	MUSTER=$(abspath $(BUILD)/muster) FIXTURES=$(abspath $(BUILD)/fixtures) sh tests/demo.sh
+
+build/fuzz/%: tests/fuzz/%.c $(SRC_LIB)
+	@mkdir -p $(dir $@)
+	clang $(CSTD) -g -O1 -fsanitize=fuzzer,address,undefined $(CPPFLAGS) -o $@ $< \
+		$(SRC_LIB) $(LIBS)
+
+fuzz: $(FUZZ_BIN)
+	@for f in $(FUZZ_BIN); do n=$$(basename $$f); mkdir -p build/corpus/$$n; \
+		echo "== $$n ($(FUZZ_TIME)s)"; \
+		$$f -max_total_time=$(FUZZ_TIME) -print_final_stats=1 build/corpus/$$n \
+			tests/fuzz/corpus/$${n#fuzz_} 2>&1 | grep -E 'stat::number_of_executed_units|ERROR|SUMMARY' ; \
+	done
+
+bench: $(BUILD)/muster
+	MUSTER=$(abspath $(BUILD)/muster) sh tests/bench/run
+
+install: $(BUILD)/muster
+	install -D -m 0755 $(BUILD)/muster $(DESTDIR)$(PREFIX)/bin/muster
+	@if [ -f packaging/muster.1 ]; then \
+		install -D -m 0644 packaging/muster.1 $(DESTDIR)$(PREFIX)/share/man/man1/muster.1; fi
+
+format:
+	clang-format -i $(wildcard conf/*.[ch] hooks/*.[ch] init/*.[ch] tests/unit/*.c tests/fuzz/*.c tests/fixtures/*.c)
+
+clean:
+	rm -rf build
