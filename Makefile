@@ -30,6 +30,8 @@ FIX_BIN   := $(FIX_SRC:tests/fixtures/%.c=$(BUILD)/fixtures/%)
 FUZZ_SRC  := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BIN  := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
 FUZZ_TIME ?= 30
+# Debian's interpreter, where python3-pytest lives (not a pyenv one on PATH)
+PYTHON    ?= /usr/bin/python3
 
 # Debian 12 packages the build, the tests and the benchmarks need.
 DEPS_BUILD := build-essential pkg-config libcap-ng-dev libseccomp-dev libinih-dev file
@@ -79,7 +81,7 @@ unit: $(UNIT_BIN)
 
 integration: $(BUILD)/muster $(FIX_BIN)
 	MUSTER=$(abspath $(BUILD)/muster) FIXTURES=$(abspath $(BUILD)/fixtures) \
-		python3 -m pytest -q -p no:cacheprovider tests/integration
+		$(PYTHON) -m pytest -q -p no:cacheprovider tests/integration
 
 check: deps
 	$(MAKE) unit
