@@ -4,11 +4,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "conf.h"
 #include "log.h"
+#include "supervise.h"
 
 extern char **environ;
 
@@ -46,6 +48,20 @@ static int load_conf(struct muster_conf *c, unsigned mode, int argc, char **argv
 	return 0;
 }
 
+/* The main mode: SPEC.md's start sequence, then stay PID 1. */
+static int run_main(struct muster_conf *c)
+{
+	struct child_spec work = {.argv = c->argv, .what = "workload"};
+
+	if (c->pdeathsig && prctl(PR_SET_PDEATHSIG, c->pdeathsig) < 0)
+		log_warn("cannot set the parent-death signal: %s", strerror(errno));
+	if ((c->subreaper || getpid() != 1) && prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
+		log_warn("cannot become a child subreaper: %s", strerror(errno));
+	if (sig_setup() < 0)
+		return EXIT_NOEXEC;
+	return sup_run_workload(c, &work);
+}
+
 int main(int argc, char **argv)
 {
 	struct muster_conf c;
@@ -59,6 +75,14 @@ int main(int argc, char **argv)
 	r = load_conf(&c, mode, argc, argv);
 	if (r)
 		return r < 0 ? 0 : r;
-	log_error("not implemented yet");
-	return 1;
+	switch (mode) {
+	case MODE_MAIN:
+		r = run_main(&c);
+		break;
+	default:
+		log_error("%s: not available yet", argv[0]);
+		r = EXIT_USAGE;
+	}
+	conf_free(&c);
+	return r;
 }

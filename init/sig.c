@@ -1,0 +1,109 @@
+/* sig.c - PID 1's signal plumbing: everything blocked and read from one
+ * signalfd, except the synchronous fault signals; those get a handler that
+ * forwards a kill(2)-sent one to the workload and lets a real fault crash. */
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "sig.h"
+#include "supervise.h"
+
+static sigset_t orig_mask;
+static int sfd = -1;
+static volatile sig_atomic_t fault_target; /* kill(2) target, 0: none */
+
+static const int fault_sigs[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP, SIGABRT, SIGSYS};
+#define NFAULT (sizeof(fault_sigs) / sizeof(fault_sigs[0]))
+
+static void on_fault(int sig, siginfo_t *si, void *uc)
+{
+	(void)uc;
+	if (si->si_code <= 0 && fault_target) {
+		/* sent by someone (SI_USER, SI_QUEUE, SI_TKILL): forward it */
+		kill((pid_t)fault_target, sig);
+		return;
+	}
+	/* a real fault: die of it (returning re-runs the faulting insn) */
+	signal(sig, SIG_DFL);
+	if (si->si_code <= 0)
+		raise(sig);
+}
+
+int sig_setup(void)
+{
+	sigset_t all;
+	struct sigaction sa;
+	size_t i;
+
+	if (sfd >= 0)
+		return sfd;
+	sigfillset(&all);
+	for (i = 0; i < NFAULT; i++)
+		sigdelset(&all, fault_sigs[i]);
+	if (sigprocmask(SIG_BLOCK, &all, &orig_mask) < 0) {
+		log_error("cannot block signals: %s", strerror(errno));
+		return -errno;
+	}
+	sfd = signalfd(-1, &all, SFD_CLOEXEC);
+	if (sfd < 0) {
+		log_error("cannot open signalfd: %s", strerror(errno));
+		return -errno;
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = on_fault;
+	sa.sa_flags = SA_SIGINFO | SA_RESTART;
+	sigfillset(&sa.sa_mask);
+	for (i = 0; i < NFAULT; i++)
+		sigaction(fault_sigs[i], &sa, NULL);
+	return sfd;
+}
+
+int sig_fd(void)
+{
+	return sfd;
+}
+
+void sig_set_fault_target(pid_t target)
+{
+	fault_target = target;
+}
+
+int sig_read(struct signalfd_siginfo *si)
+{
+	ssize_t n;
+
+	do
+		n = read(sfd, si, sizeof(*si));
+	while (n < 0 && errno == EINTR);
+	if (n != (ssize_t)sizeof(*si))
+		return n < 0 ? -errno : -EIO;
+	return (int)si->ssi_signo;
+}
+
+int sig_take_pending(int sig)
+{
+	sigset_t one;
+	struct timespec zero = {0, 0};
+
+	sigemptyset(&one);
+	sigaddset(&one, sig);
+	return sigtimedwait(&one, NULL, &zero) == sig;
+}
+
+void sig_restore_child(void)
+{
+	struct sigaction dfl;
+	int s;
+
+	/* handlers first (only the fault ones were changed), then the mask
+	 * muster was started with */
+	memset(&dfl, 0, sizeof(dfl));
+	dfl.sa_handler = SIG_DFL;
+	for (s = 1; s < NSIG; s++)
+		if (s != SIGKILL && s != SIGSTOP)
+			sigaction(s, &dfl, NULL);
+	sigprocmask(SIG_SETMASK, &orig_mask, NULL);
+}
