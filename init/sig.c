@@ -4,14 +4,19 @@
 #include <errno.h>
 #include <signal.h>
 #include <string.h>
+#include <stdint.h>
 #include <sys/signalfd.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "log.h"
 #include "sig.h"
 #include "supervise.h"
 
-static sigset_t orig_mask;
+/* Kernel signal masks, set through the raw syscalls: glibc's sigfillset()
+ * and sigprocmask() leave out 32 and 33 (its own thread signals), and a
+ * PID 1 that left them unblocked would die of a `kill -33` from outside. */
+static uint64_t orig_mask;
 static int sfd = -1;
 static volatile sig_atomic_t fault_target; /* kill(2) target, 0: none */
 
@@ -34,20 +39,19 @@ static void on_fault(int sig, siginfo_t *si, void *uc)
 
 int sig_setup(void)
 {
-	sigset_t all;
+	uint64_t all = ~(uint64_t)0;
 	struct sigaction sa;
 	size_t i;
 
 	if (sfd >= 0)
 		return sfd;
-	sigfillset(&all);
 	for (i = 0; i < NFAULT; i++)
-		sigdelset(&all, fault_sigs[i]);
-	if (sigprocmask(SIG_BLOCK, &all, &orig_mask) < 0) {
+		all &= ~((uint64_t)1 << (fault_sigs[i] - 1));
+	if (syscall(SYS_rt_sigprocmask, SIG_BLOCK, &all, &orig_mask, sizeof(all)) < 0) {
 		log_error("cannot block signals: %s", strerror(errno));
 		return -errno;
 	}
-	sfd = signalfd(-1, &all, SFD_CLOEXEC);
+	sfd = (int)syscall(SYS_signalfd4, -1, &all, sizeof(all), SFD_CLOEXEC);
 	if (sfd < 0) {
 		log_error("cannot open signalfd: %s", strerror(errno));
 		return -errno;
@@ -105,5 +109,5 @@ void sig_restore_child(void)
 	for (s = 1; s < NSIG; s++)
 		if (s != SIGKILL && s != SIGSTOP)
 			sigaction(s, &dfl, NULL);
-	sigprocmask(SIG_SETMASK, &orig_mask, NULL);
+	syscall(SYS_rt_sigprocmask, SIG_SETMASK, &orig_mask, NULL, sizeof(orig_mask));
 }

@@ -47,3 +47,45 @@ def spawn(args, pid1=True, env=None, **kw):
 @pytest.fixture
 def muster():
     return MUSTER
+
+
+def pid1_host_pid(proc, timeout=5.0):
+    """Host pid of muster started by spawn(pid1=True): unshare's child."""
+    import time
+    deadline = time.monotonic() + timeout
+    path = f"/proc/{proc.pid}/task/{proc.pid}/children"
+    while time.monotonic() < deadline:
+        try:
+            with open(path) as f:
+                kids = f.read().split()
+            if kids:
+                return int(kids[0])
+        except FileNotFoundError:
+            pass
+        time.sleep(0.01)
+    raise AssertionError("muster did not start")
+
+
+def read_line(stream, timeout=5.0):
+    """One line from a pipe, or AssertionError after timeout seconds.
+    Reads the fd byte by byte, so nothing is left in Python's buffers and
+    select() stays truthful."""
+    import select
+    import time
+    deadline = time.monotonic() + timeout
+    fd = stream.fileno()
+    out = b""
+    while not out.endswith(b"\n"):
+        left = deadline - time.monotonic()
+        r, _, _ = select.select([fd], [], [], max(left, 0))
+        if not r:
+            raise AssertionError("no full line within %.1fs (got %r)" % (timeout, out))
+        b = os.read(fd, 1)
+        if not b:
+            break
+        out += b
+    return out.decode()
+
+
+def fixture(name):
+    return os.path.join(FIXTURES, name)
