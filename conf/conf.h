@@ -134,7 +134,7 @@ struct muster_conf {
 	/* [init] */
 	int64_t grace_ms;         /* default 10000 */
 	bool kill_group;
-	int rewrite[65];          /* rewrite[from] = to, 0: unchanged */
+	int rewrite[65];          /* rewrite[from] = to, 0: unchanged, -1: dropped */
 	bool remap_exit[256];
 	bool subreaper;
 	int pdeathsig;            /* 0: none */

@@ -285,7 +285,7 @@ static int apply_multi(struct muster_conf *c, enum opt_id id, const char *val,
 				r = bad(c, id, src, line, tok, "expected SIG:SIG, got");
 				break;
 			}
-			c->rewrite[from] = to;
+			c->rewrite[from] = to ? to : -1;
 		} else {
 			code = parse_exit_code(tok);
 			if (code < 0) {

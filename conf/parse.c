@@ -152,7 +152,7 @@ int parse_rewrite(const char *s, int *from, int *to)
 	memcpy(left, s, len);
 	left[len] = '\0';
 	f = parse_signal(left);
-	t = parse_signal(colon + 1);
+	t = strcmp(colon + 1, "0") ? parse_signal(colon + 1) : 0; /* 0: drop it */
 	if (f < 0 || t < 0 || f == SIGKILL || f == SIGSTOP || f == SIGCHLD)
 		return -EINVAL;
 	*from = f;

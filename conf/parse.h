@@ -17,7 +17,8 @@ int parse_signal(const char *s);
  * buffer is only used for real-time signals and unknown numbers. */
 const char *signal_name(int sig, char buf[16]);
 
-/* "FROM:TO" signal rewrite.  Returns 0 or -EINVAL. */
+/* "FROM:TO" signal rewrite; TO may be 0 (drop the signal, as dumb-init).
+ * Returns 0 or -EINVAL. */
 int parse_rewrite(const char *s, int *from, int *to);
 
 /* Exit code 0..255.  Returns the code or -EINVAL. */

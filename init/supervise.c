@@ -106,6 +106,10 @@ static void on_signal(struct sup *s, int sig)
 		reap(s);
 		return;
 	}
+	if (to < 0) {
+		log_debug("dropping SIG%s (--rewrite)", signal_name(sig, nb));
+		return;
+	}
 	if (to != sig)
 		log_debug("received SIG%s, delivering SIG%s", signal_name(sig, nb),
 			  signal_name(to, nb2));

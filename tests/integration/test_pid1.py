@@ -136,6 +136,16 @@ def test_rewrite_term_to_quit():
     assert p.wait(10) == 3
 
 
+def test_rewrite_to_zero_drops_the_signal():
+    p, host = _start_sigcatch(["-r", "USR1:0"])
+    os.kill(host, signal.SIGUSR1)
+    os.kill(host, signal.SIGUSR2)
+    assert read_line(p.stdout) == "%d\n" % signal.SIGUSR2
+    os.kill(host, signal.SIGTERM)
+    assert read_line(p.stdout) == "15\n"
+    assert p.wait(10) == 0
+
+
 def test_rewrite_from_env_twin():
     env = clean_env(MUSTER_REWRITE="USR1:USR2 HUP:TERM")
     p = spawn(["--", fixture("sigcatch")], env=env)

@@ -87,6 +87,9 @@ static void rewrites(void **state)
 	assert_int_equal(parse_rewrite("15:3", &f, &t), 0);
 	assert_int_equal(parse_rewrite("SIGINT:SIGKILL", &f, &t), 0);
 	assert_int_equal(t, SIGKILL);
+	assert_int_equal(parse_rewrite("HUP:0", &f, &t), 0);
+	assert_int_equal(t, 0);
+	assert_int_equal(parse_rewrite("HUP:00", &f, &t), -EINVAL);
 	assert_int_equal(parse_rewrite("TERM", &f, &t), -EINVAL);
 	assert_int_equal(parse_rewrite(":QUIT", &f, &t), -EINVAL);
 	assert_int_equal(parse_rewrite("TERM:", &f, &t), -EINVAL);
