@@ -81,7 +81,7 @@ unit: $(UNIT_BIN)
 
 integration: $(BUILD)/muster $(FIX_BIN)
 	MUSTER=$(abspath $(BUILD)/muster) FIXTURES=$(abspath $(BUILD)/fixtures) \
-		$(PYTHON) -m pytest -q -p no:cacheprovider tests/integration
+		MUSTER_SANITIZE=$(SANITIZE) $(PYTHON) -m pytest -q -p no:cacheprovider tests/integration
 
 check: deps
 	$(MAKE) unit

@@ -73,8 +73,10 @@ int main(int argc, char **argv)
 		argc--;
 	}
 	r = load_conf(&c, mode, argc, argv);
-	if (r)
+	if (r) {
+		conf_free(&c);
 		return r < 0 ? 0 : r;
+	}
 	switch (mode) {
 	case MODE_MAIN:
 		r = run_main(&c);

@@ -7,8 +7,8 @@ import time
 
 import pytest
 
-from conftest import (MUSTER, clean_env, fixture, pid1_host_pid, read_line, run,
-                      spawn)
+from conftest import (MUSTER, clean_env, fixture, needs_plain_libc, pid1_host_pid,
+                      read_line, run, spawn)
 
 FORWARDABLE = [s for s in range(1, 65)
                if s not in (signal.SIGKILL, signal.SIGSTOP, signal.SIGCHLD, 32, 33)]
@@ -112,6 +112,7 @@ def test_every_forwardable_signal_reaches_workload():
     assert got == [s for s in FORWARDABLE if s != signal.SIGTERM]
 
 
+@needs_plain_libc
 @pytest.mark.parametrize("sig", [32, 33])
 def test_glibc_internal_signals_are_forwarded_not_fatal(sig):
     # glibc's sigfillset leaves 32/33 out; muster blocks them anyway, so
@@ -281,6 +282,7 @@ def test_quiet_hides_info():
     assert r.stderr == "muster: workload killed by SIGTERM (exit code 143)\n"
 
 
+@needs_plain_libc
 def test_workload_signal_mask_and_handlers_restored():
     r = run(["--", "sh", "-c", "grep -E '^Sig(Blk|Ign)' /proc/self/status"])
     assert r.stdout == "SigBlk:\t0000000000000000\nSigIgn:\t0000000000000000\n"
