@@ -56,10 +56,11 @@ $(BUILD)/libmuster.a: $(OBJ_LIB)
 $(BUILD)/muster: $(BUILD)/obj/init/main.o $(BUILD)/libmuster.a
 	$(CC) $(CFLAGS) $(LDSTATIC) -o $@ $^ $(LIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libmuster.a
+# A test may list linker --wrap flags (fault injection) in tests/unit/NAME.wrap.
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libmuster.a $(wildcard tests/unit/*.wrap)
 	@mkdir -p $(dir $@)
 	$(CC) $(CSTD) $(WARN) -Wno-missing-prototypes $(CFLAGS) $(CPPFLAGS) -o $@ $< \
-		$(BUILD)/libmuster.a -lcmocka $(LIBS)
+		$$(cat tests/unit/$*.wrap 2>/dev/null) $(BUILD)/libmuster.a -lcmocka $(LIBS)
 
 $(BUILD)/fixtures/%: tests/fixtures/%.c
 	@mkdir -p $(dir $@)
