@@ -147,8 +147,11 @@ static void section_line(struct ini_state *st, const char *p, size_t n)
 		;
 	if (q < p + n && *q != ';' && *q != '#')
 		return (void)fail(st, st->line, "unexpected text after ']'");
-	p++;
+	for (p++; p < end && (*p == ' ' || *p == '\t'); p++)
+		;
 	len = (size_t)(end - p);
+	while (len && (p[len - 1] == ' ' || p[len - 1] == '\t'))
+		len--;
 	if (len >= 5 && !strncmp(p, "hook", 4) && (p[4] == ' ' || p[4] == '\t')) {
 		for (name = p + 4; *name == ' ' || *name == '\t'; name++)
 			;

@@ -226,7 +226,7 @@ static void test_hooks_in_file_order(void **state)
 	assert_int_equal(load(&c, "[hook b-first]\nexec = /bin/true\n"
 				  "[hooks]\ndir = /hooks.d\ntimeout = 30s\nas_root = yes\n"
 				  "[hook a.second]\ntimeout = 1s\nexec = /bin/echo \"hi there\"\n"
-				  "[hook  spaced\t]\nexec = x\n"),
+				  "[hook  spaced\t]\nexec = x\n[ init ]\ngrace = 1s\n"),
 			 0);
 	assert_int_equal(c.nhooks, 3);
 	assert_string_equal(c.hooks[0].name, "b-first");
@@ -236,6 +236,7 @@ static void test_hooks_in_file_order(void **state)
 	assert_string_equal(c.hooks[1].exec, "/bin/echo \"hi there\"");
 	assert_int_equal(c.hooks[1].timeout_ms, 1000);
 	assert_string_equal(c.hooks[2].name, "spaced");
+	assert_int_equal(c.grace_ms, 1000);
 	assert_string_equal(c.hooks_dir, "/hooks.d");
 	assert_int_equal(c.hook_timeout_ms, 30000);
 	assert_true(c.hooks_as_root);
