@@ -139,8 +139,12 @@ int split_words(const char *s, int expand, char ***argv, size_t *argc, char *err
 			}
 			i += 2;
 		} else if (c == '$') {
-			inword = 1;
+			size_t before = w.n;
+			int ref = expand && s[i + 1] == '{';
+
 			r = var(&w, s, &i, expand, err, errlen);
+			if (!ref || w.n > before) /* unquoted and empty: no word */
+				inword = 1;
 		} else {
 			inword = 1;
 			r = put(&w, s + i++, 1);

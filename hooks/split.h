@@ -7,7 +7,8 @@
  *   \c         outside quotes: c literally (\newline: dropped)
  *   ${NAME}    outside quotes or in double quotes: the variable's value,
  *              which stays inside its word (a secret with spaces is one
- *              word; no re-splitting).  Single quotes and a backslash
+ *              word; no re-splitting; unquoted and empty, it makes no
+ *              word, as in a shell).  Single quotes and a backslash
  *              before '$' keep it literal.
  *   spaces, tabs and newlines separate words; '' and "" make empty words.
  * An unterminated quote, a trailing backslash or a bad/unset ${NAME} is an
