@@ -1,10 +1,12 @@
 /* main.c - muster's entry point: subcommand dispatch, the start sequence
  * of SPEC.md, and the only place that chooses an exit code. */
 #include <errno.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/signalfd.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -12,6 +14,7 @@
 #include "dump.h"
 #include "inifile.h"
 #include "log.h"
+#include "wait.h"
 
 extern char **environ;
 
@@ -85,6 +88,39 @@ static int cmd_config(const struct muster_conf *c)
 	return 0;
 }
 
+/* `muster wait [--timeout DUR] URL...`: 0 all ready, 69 deadline, 64 bad
+ * or missing URL, 128+N when stopped by INT/TERM while waiting. */
+static int cmd_wait(struct muster_conf *c)
+{
+	struct signalfd_siginfo si;
+	sigset_t set;
+	int fd, r;
+
+	if (!c->wait_urls.n) {
+		log_error("no URL given: muster wait [--timeout DUR] URL...");
+		return EXIT_USAGE;
+	}
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	fd = signalfd(-1, &set, SFD_CLOEXEC);
+	r = wait_all(&c->wait_urls, c->wait_timeout_ms, fd);
+	if (r == 0)
+		return 0;
+	if (r == -ETIMEDOUT)
+		return EXIT_UNAVAILABLE;
+	if (r == -ECANCELED) {
+		int sig = SIGTERM;
+
+		if (read(fd, &si, sizeof(si)) == (ssize_t)sizeof(si))
+			sig = (int)si.ssi_signo;
+		log_warn("stopped by SIG%s while waiting", sig == SIGINT ? "INT" : "TERM");
+		return 128 + sig;
+	}
+	return r == -EINVAL ? EXIT_USAGE : 1;
+}
+
 int main(int argc, char **argv)
 {
 	struct muster_conf c;
@@ -103,6 +139,8 @@ int main(int argc, char **argv)
 		conf_free(&c);
 		return r;
 	}
+	if (mode == MODE_WAIT)
+		return cmd_wait(&c);
 	log_error("not implemented yet");
 	return 1;
 }
