@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "conf.h"
 #include "dump.h"
+#include "health.h"
 #include "inifile.h"
 #include "log.h"
 #include "wait.h"
@@ -132,6 +133,17 @@ int main(int argc, char **argv)
 		argc--;
 	}
 	r = load_conf(&c, mode, argc, argv);
+	if (mode == MODE_HEALTH) {
+		/* health answers 0 or 1, whatever went wrong (Docker reserves 2) */
+		if (r) {
+			if (r > 0)
+				health_report_config_error();
+			return r < 0 ? 0 : 1;
+		}
+		r = health_run(&c);
+		conf_free(&c);
+		return r;
+	}
 	if (r)
 		return r < 0 ? 0 : r;
 	if (mode == MODE_CONFIG) {
