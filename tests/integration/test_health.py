@@ -146,6 +146,8 @@ def test_host_header(http):
 def test_header_value_not_printed(http):
     r = health(["--header", "X-Token: tok123", http + "/header"])
     assert_healthy(r, http + "/header")
+    r = health(["--header", "X-Token: ${TOK}", http + "/header"], TOK="tok123")
+    assert_healthy(r, http + "/header")
     r = health(["--header", "X-Token: wrong99", http + "/header"])
     assert_unhealthy(r, http + "/header HTTP 403")
     assert "wrong99" not in r.stdout + r.stderr
@@ -154,20 +156,23 @@ def test_header_value_not_printed(http):
 def test_slow_server_times_out(http):
     r = health(["--timeout", "500ms", http + "/slow"])
     assert_unhealthy(r, http + "/slow ")
+    assert r.stdout.endswith("(timed out)\n"), r.stdout
 
 
 def test_refused(http):
-    url = "http://127.0.0.1:%d/" % free_port()
+    port = free_port()
+    url = "http://127.0.0.1:%d/" % port
     r = health([url])
-    assert_unhealthy(r, url + " ")
-    assert "refused" in r.stdout
+    assert r.returncode == 1
+    assert r.stdout == "unhealthy: %s connect to 127.0.0.1:%d: connection refused\n" % (url, port)
 
 
 def test_tcp(http):
     port = http.rsplit(":", 1)[1]
     r = health(["tcp://127.0.0.1:" + port])
     assert r.returncode == 0, r.stdout
-    assert r.stdout.startswith("healthy: tcp://127.0.0.1:%s " % port)
+    assert re.fullmatch(r"healthy: tcp://127\.0\.0\.1:%s connection accepted in \d+ms\n" % port,
+                        r.stdout), r.stdout
     closed = "tcp://127.0.0.1:%d" % free_port()
     assert_unhealthy(health([closed]), closed + " ")
 
@@ -189,6 +194,7 @@ def test_connect_timeout():
         url = "http://127.0.0.1:%d/" % port
         r = health(["--timeout", "300ms", url])
         assert_unhealthy(r, url + " ")
+        assert r.stdout.endswith("(timed out)\n"), r.stdout
     finally:
         for c in fillers:
             c.close()
