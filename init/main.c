@@ -15,6 +15,7 @@
 #include "health.h"
 #include "inifile.h"
 #include "log.h"
+#include "validate.h"
 #include "wait.h"
 
 extern char **environ;
@@ -65,22 +66,13 @@ static int load_conf(struct muster_conf *c, unsigned mode, int argc, char **argv
 
 /* `muster config`: validate everything the main mode would, start nothing,
  * print the effective configuration (secrets redacted).  Returns the exit
- * code. */
+ * code: 0, or the one the main mode would exit with. */
 static int cmd_config(const struct muster_conf *c)
 {
-	/*
-	 * VALIDATION (lead: add these as the modules land; each logs its own
-	 * one-line error naming the culprit, FILE:LINE for INI values):
-	 *  - every URL of c->wait_urls and c->health_urls through url_parse()
-	 *    (hooks/probe.h): CLI/env -> EXIT_USAGE, file -> EXIT_CONFIG;
-	 *  - c->user / groups resolved from /etc/passwd, /etc/group (privdrop
-	 *    prepare, h2) -> EXIT_CONFIG;
-	 *  - c->cap_keep names (libcap-ng) -> EXIT_CONFIG;
-	 *  - c->seccomp profile and syscall names (libseccomp) -> EXIT_CONFIG;
-	 *  - secrets readable: secrets_load() on a scratch environment, never
-	 *    printing values (hooks/secrets.c, h2) -> EXIT_CONFIG;
-	 *  - c->hooks_dir, c->env_dir exist -> EXIT_CONFIG.
-	 */
+	enum conf_src src = SRC_FILE;
+
+	if (validate_conf(c, &src))
+		return conf_err_exit(src);
 	conf_dump(c, stdout);
 	if (fflush(stdout) || ferror(stdout)) {
 		log_error("cannot write the configuration: %s", strerror(errno));

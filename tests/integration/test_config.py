@@ -159,3 +159,22 @@ def test_dump_is_a_valid_config(tmp_path):
     again = write(tmp_path, r.stdout)
     r2 = config(["-c", again])
     assert r2.returncode == 0, r2.stderr
+
+
+def test_bad_url_in_file_is_78_with_line(tmp_path):
+    path = write(tmp_path, "[wait]\nurl = tcp://db:5432\nurl = tcp://db\n")
+    r = config(["-c", path])
+    assert r.returncode == 78
+    assert r.stderr == (f"muster: error: {path}:3: [wait] url: malformed URL 'tcp://db': "
+                        "a port is required (tcp://host:port)\n")
+    assert r.stdout == ""
+
+
+def test_bad_url_on_command_line_or_env_is_64():
+    r = config(["-w", "redis://:hunter2@cache:port"])
+    assert r.returncode == 64
+    assert r.stderr == ("muster: error: --wait: malformed URL 'redis://:***@cache:port': "
+                        "port is not a number\n")
+    r = config([], MUSTER_HEALTH_URL="ftp://x/")
+    assert r.returncode == 64
+    assert r.stderr.startswith("muster: error: MUSTER_HEALTH_URL: malformed URL 'ftp://x/'")
