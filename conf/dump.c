@@ -86,38 +86,62 @@ void conf_redact_header(const char *hdr, char *out, size_t len)
 static void put_src(const struct muster_conf *c, enum opt_id id, int src, int line, FILE *out)
 {
 	switch (src) {
-	case SRC_FILE: fprintf(out, " ; %s:%d\n", c->file ? c->file : "?", line); break;
-	case SRC_ENV: fprintf(out, " ; env %s\n", conf_options[id].env); break;
-	case SRC_CLI: fprintf(out, " ; command line\n"); break;
-	default: fprintf(out, " ; default\n"); break;
+	case SRC_FILE:
+		fprintf(out, " ; %s:%d\n", c->file ? c->file : "?", line);
+		break;
+	case SRC_ENV:
+		fprintf(out, " ; env %s\n", conf_options[id].env);
+		break;
+	case SRC_CLI:
+		fprintf(out, " ; command line\n");
+		break;
+	default:
+		fprintf(out, " ; default\n");
+		break;
 	}
 }
 
 static const struct strlist *list_of(const struct muster_conf *c, enum opt_id id)
 {
 	switch (id) {
-	case OPT_WAIT: return &c->wait_urls;
-	case OPT_PRE: return &c->pre;
-	case OPT_SECRETS_DIR: return &c->secrets_dirs;
-	case OPT_SECRET: return &c->secret_names;
-	case OPT_CAP_KEEP: return &c->cap_keep;
-	case OPT_HEALTH_URL: return &c->health_urls;
-	case OPT_HEALTH_HEADER: return &c->health_headers;
-	default: return NULL;
+	case OPT_WAIT:
+		return &c->wait_urls;
+	case OPT_PRE:
+		return &c->pre;
+	case OPT_SECRETS_DIR:
+		return &c->secrets_dirs;
+	case OPT_SECRET:
+		return &c->secret_names;
+	case OPT_CAP_KEEP:
+		return &c->cap_keep;
+	case OPT_HEALTH_URL:
+		return &c->health_urls;
+	case OPT_HEALTH_HEADER:
+		return &c->health_headers;
+	default:
+		return NULL;
 	}
 }
 
 static const char *str_of(const struct muster_conf *c, enum opt_id id)
 {
 	switch (id) {
-	case OPT_CONFIG: return c->config_path;
-	case OPT_HOOKS_DIR: return c->hooks_dir;
-	case OPT_ENV_DIR: return c->env_dir;
-	case OPT_USER: return c->user;
-	case OPT_SECCOMP: return c->seccomp ? c->seccomp : "none";
-	case OPT_HEALTH_EXPECT: return c->health_expect ? c->health_expect : "200-299";
-	case OPT_HEALTH_UNIX_SOCKET: return c->health_unix_socket;
-	default: return NULL;
+	case OPT_CONFIG:
+		return c->config_path;
+	case OPT_HOOKS_DIR:
+		return c->hooks_dir;
+	case OPT_ENV_DIR:
+		return c->env_dir;
+	case OPT_USER:
+		return c->user;
+	case OPT_SECCOMP:
+		return c->seccomp ? c->seccomp : "none";
+	case OPT_HEALTH_EXPECT:
+		return c->health_expect ? c->health_expect : "200-299";
+	case OPT_HEALTH_UNIX_SOCKET:
+		return c->health_unix_socket;
+	default:
+		return NULL;
 	}
 }
 
@@ -132,21 +156,21 @@ static void scalar(const struct muster_conf *c, enum opt_id id, char *v, size_t 
 	v[0] = '\0';
 	switch (conf_options[id].type) {
 	case OT_DURATION: {
-		int64_t ms = id == OPT_WAIT_TIMEOUT	 ? c->wait_timeout_ms
-			     : id == OPT_HOOK_TIMEOUT	 ? c->hook_timeout_ms
-			     : id == OPT_GRACE		 ? c->grace_ms
-							 : c->health_timeout_ms;
+		int64_t ms = id == OPT_WAIT_TIMEOUT   ? c->wait_timeout_ms
+			     : id == OPT_HOOK_TIMEOUT ? c->hook_timeout_ms
+			     : id == OPT_GRACE	      ? c->grace_ms
+						      : c->health_timeout_ms;
 
 		if (id != OPT_HOOK_TIMEOUT || ms)
 			conf_fmt_duration(ms, v, len);
 		break;
 	}
 	case OT_BOOL: {
-		int b = id == OPT_HOOKS_AS_ROOT	 ? c->hooks_as_root
-			: id == OPT_KILL_GROUP	 ? c->kill_group
-			: id == OPT_SUBREAPER	 ? c->subreaper
-			: c->no_new_privs >= 0	 ? c->no_new_privs
-						 : (c->user || c->cap_keep.n);
+		int b = id == OPT_HOOKS_AS_ROOT ? c->hooks_as_root
+			: id == OPT_KILL_GROUP	? c->kill_group
+			: id == OPT_SUBREAPER	? c->subreaper
+			: c->no_new_privs >= 0	? c->no_new_privs
+						: (c->user || c->cap_keep.n);
 
 		snprintf(v, len, "%s", b ? "true" : "false");
 		break;
@@ -158,8 +182,9 @@ static void scalar(const struct muster_conf *c, enum opt_id id, char *v, size_t 
 	case OT_REWRITE:
 		for (i = 1; i < 65 && pos + 40 < len; i++)
 			if (c->rewrite[i]) {
-				pos += (size_t)snprintf(v + pos, len - pos, "%s%s:", pos ? ", " : "",
-							signal_name(i, sig));
+				pos +=
+				    (size_t)snprintf(v + pos, len - pos, "%s%s:", pos ? ", " : "",
+						     signal_name(i, sig));
 				pos += (size_t)snprintf(v + pos, len - pos, "%s",
 							signal_name(c->rewrite[i], sig));
 			}
@@ -170,7 +195,9 @@ static void scalar(const struct muster_conf *c, enum opt_id id, char *v, size_t 
 				pos += (size_t)snprintf(v + pos, len - pos, "%s%d", pos ? ", " : "",
 							i);
 		break;
-	case OT_LOGLEVEL: snprintf(v, len, "%s", log_level_name(c->log_level)); break;
+	case OT_LOGLEVEL:
+		snprintf(v, len, "%s", log_level_name(c->log_level));
+		break;
 	case OT_LOGFORMAT:
 		snprintf(v, len, "%s", c->log_format == LOGF_JSON ? "json" : "text");
 		break;

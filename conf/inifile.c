@@ -21,7 +21,7 @@
 #include "log.h"
 #include "parse.h"
 
-#define INI_MAX_FILE (1024 * 1024)
+#define INI_MAX_FILE  (1024 * 1024)
 #define HOOK_NAME_MAX 64
 
 struct ini_state {
@@ -33,14 +33,14 @@ struct ini_state {
 	int line;
 	int err;
 	/* the section being read */
-	char section[64]; /* "" before the first header */
+	char section[64];      /* "" before the first header */
 	struct hook_def *hook; /* in a [hook NAME] section */
 	int hook_timeout_line;
 	int first_line[OPT_COUNT]; /* where a non-list key was first given */
 };
 
 static int fail(struct ini_state *st, int line, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 /* Log `FILE:LINE: what` once and stop the parse; returns 0 for inih. */
 static int fail(struct ini_state *st, int line, const char *fmt, ...)

@@ -90,8 +90,8 @@ static void free_strs(char **v, size_t n)
 
 /* Probe one URL (as written: ${NAME} not yet expanded) before `deadline`.
  * Returns 1 healthy, 0 not; `what` says what was seen. */
-static int probe_one(const char *raw, const struct probe_opts *base, int64_t deadline,
-		     char *what, size_t len)
+static int probe_one(const char *raw, const struct probe_opts *base, int64_t deadline, char *what,
+		     size_t len)
 {
 	struct probe_opts o = *base;
 	struct probe_result res;

@@ -111,8 +111,7 @@ static void test_dump_all(void **state)
 	assert_int_equal(conf_apply(&c, OPT_GRACE, "1500ms", SRC_CLI, 0), 0);
 	assert_int_equal(conf_apply(&c, OPT_USER, "app", SRC_CLI, 0), 0);
 	assert_int_equal(conf_apply(&c, OPT_PRE, "echo pre", SRC_CLI, 0), 0);
-	assert_int_equal(conf_apply(&c, OPT_WAIT, "redis://:envpass@a:1 tcp://b:2", SRC_ENV, 0),
-			 0);
+	assert_int_equal(conf_apply(&c, OPT_WAIT, "redis://:envpass@a:1 tcp://b:2", SRC_ENV, 0), 0);
 	assert_int_equal(conf_apply(&c, OPT_LOG_FORMAT, "json", SRC_ENV, 0), 0);
 	assert_int_equal(conf_load_ini_buf(&c, "/etc/muster.ini", ini, strlen(ini)), 0);
 	c.argv = argv;
@@ -200,9 +199,9 @@ static void test_dump_reparses(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_redact_url),    cmocka_unit_test(test_redact_header),
-		cmocka_unit_test(test_fmt_duration),  cmocka_unit_test(test_dump_all),
-		cmocka_unit_test(test_dump_reparses),
+	    cmocka_unit_test(test_redact_url),	  cmocka_unit_test(test_redact_header),
+	    cmocka_unit_test(test_fmt_duration),  cmocka_unit_test(test_dump_all),
+	    cmocka_unit_test(test_dump_reparses),
 	};
 
 	log_setup(LOG_INFO, LOGF_TEXT);

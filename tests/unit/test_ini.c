@@ -64,41 +64,41 @@ static void expect_error(const char *text, const char *msg)
 }
 
 static const char spec_example[] =
-	"[init]\n"
-	"grace = 10s            ; -t\n"
-	"kill_group = false     ; -g\n"
-	"rewrite = TERM:QUIT    ; -r\n"
-	"subreaper = false      ; -s\n"
-	"\n"
-	"[wait]\n"
-	"url = postgres://app@db:5432/app\n"
-	"url = redis://:${REDIS_PASSWORD}@cache:6379\n"
-	"timeout = 60s\n"
-	"\n"
-	"[hook migrate]         ; hooks run in file order, before any --hooks-dir hook\n"
-	"exec = alembic upgrade head\n"
-	"timeout = 5m\n"
-	"\n"
-	"[secrets]\n"
-	"dir = /run/secrets     ; --secrets-dir\n"
-	"name = API_TOKEN       ; --secret\n"
-	"env_dir = /etc/app/env ; --env-dir\n"
-	"\n"
-	"[security]\n"
-	"user = app:app\n"
-	"cap_keep = NET_BIND_SERVICE\n"
-	"no_new_privs = true\n"
-	"seccomp = default\n"
-	"\n"
-	"[health]\n"
-	"url = http://127.0.0.1:8080/healthz\n"
-	"timeout = 3s\n"
-	"expect = 200-299\n"
-	"header = Host: app.local\n"
-	"\n"
-	"[log]\n"
-	"level = info\n"
-	"format = text\n";
+    "[init]\n"
+    "grace = 10s            ; -t\n"
+    "kill_group = false     ; -g\n"
+    "rewrite = TERM:QUIT    ; -r\n"
+    "subreaper = false      ; -s\n"
+    "\n"
+    "[wait]\n"
+    "url = postgres://app@db:5432/app\n"
+    "url = redis://:${REDIS_PASSWORD}@cache:6379\n"
+    "timeout = 60s\n"
+    "\n"
+    "[hook migrate]         ; hooks run in file order, before any --hooks-dir hook\n"
+    "exec = alembic upgrade head\n"
+    "timeout = 5m\n"
+    "\n"
+    "[secrets]\n"
+    "dir = /run/secrets     ; --secrets-dir\n"
+    "name = API_TOKEN       ; --secret\n"
+    "env_dir = /etc/app/env ; --env-dir\n"
+    "\n"
+    "[security]\n"
+    "user = app:app\n"
+    "cap_keep = NET_BIND_SERVICE\n"
+    "no_new_privs = true\n"
+    "seccomp = default\n"
+    "\n"
+    "[health]\n"
+    "url = http://127.0.0.1:8080/healthz\n"
+    "timeout = 3s\n"
+    "expect = 200-299\n"
+    "header = Host: app.local\n"
+    "\n"
+    "[log]\n"
+    "level = info\n"
+    "format = text\n";
 
 static void test_spec_example(void **state)
 {
@@ -470,21 +470,21 @@ static int teardown(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_spec_example),
-		cmocka_unit_test(test_bom_crlf_comments),
-		cmocka_unit_test(test_empty_file),
-		cmocka_unit_test(test_repeated_keys_add),
-		cmocka_unit_test(test_hooks_in_file_order),
-		cmocka_unit_test(test_errors_sections),
-		cmocka_unit_test(test_errors_keys),
-		cmocka_unit_test(test_errors_values),
-		cmocka_unit_test(test_errors_hooks),
-		cmocka_unit_test(test_errors_lines),
-		cmocka_unit_test(test_missing_file),
-		cmocka_unit_test(test_precedence),
-		cmocka_unit_test(test_overridden_value_still_checked),
-		cmocka_unit_test(test_stops_at_first_error),
-		cmocka_unit_test(test_example_file),
+	    cmocka_unit_test(test_spec_example),
+	    cmocka_unit_test(test_bom_crlf_comments),
+	    cmocka_unit_test(test_empty_file),
+	    cmocka_unit_test(test_repeated_keys_add),
+	    cmocka_unit_test(test_hooks_in_file_order),
+	    cmocka_unit_test(test_errors_sections),
+	    cmocka_unit_test(test_errors_keys),
+	    cmocka_unit_test(test_errors_values),
+	    cmocka_unit_test(test_errors_hooks),
+	    cmocka_unit_test(test_errors_lines),
+	    cmocka_unit_test(test_missing_file),
+	    cmocka_unit_test(test_precedence),
+	    cmocka_unit_test(test_overridden_value_still_checked),
+	    cmocka_unit_test(test_stops_at_first_error),
+	    cmocka_unit_test(test_example_file),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
