@@ -263,3 +263,29 @@ def test_bad_config_file_is_exit_1(tmp_path):
     assert r.stdout == "unhealthy: bad configuration (see the error above)\n"
     assert r.stderr == ("muster: error: %s:3: indented line (continuation lines are not "
                         "supported: remove the leading whitespace)\n" % ini)
+
+
+def test_distroless_default_config(http):
+    """HEALTHCHECK CMD ["/muster", "health"] in a rootfs of only muster and
+    busybox: /etc/muster.ini is read by default, localhost resolves through
+    the image's /etc/hosts, ${NAME} comes from the container's environment."""
+    from runc_harness import Container
+
+    port = http.rsplit(":", 1)[1]
+    c = Container(["/muster", "health"], env={"APP_PORT": port})
+    c.write("etc/muster.ini", "[health]\nurl = http://localhost:${APP_PORT}/host\n"
+            "header = Host: app.local\ntimeout = 5s\n")
+    r = c.run()
+    assert r.returncode == 0, (r.stdout, r.stderr)
+    assert re.fullmatch(r"healthy: http://localhost:\$\{APP_PORT\}/host HTTP 200 in \d+ms\n",
+                        r.stdout), r.stdout
+    assert r.stderr == ""
+
+
+def test_distroless_unhealthy(http):
+    from runc_harness import Container
+
+    c = Container(["/muster", "health", http + "/500"])
+    r = c.run()
+    assert r.returncode == 1, (r.stdout, r.stderr)
+    assert r.stdout == "unhealthy: %s/500 HTTP 500\n" % http
