@@ -143,8 +143,18 @@ def keys_of(text):
     return {(s, k) for s in cp.sections() if not s.startswith("hook ") for k in cp[s]}
 
 
-def test_example_covers_every_key_and_parses():
-    r = config(["-c", EXAMPLE])
+def example_here(tmp_path):
+    """The example with its env_dir pointing at a directory that exists (the
+    full validation of `muster config` checks it)."""
+    text = open(EXAMPLE).read()
+    assert "\nenv_dir = /etc/app/env\n" in text
+    (tmp_path / "env").mkdir()
+    return write(tmp_path, text.replace("\nenv_dir = /etc/app/env\n",
+                                        "\nenv_dir = %s/env\n" % tmp_path), "example.ini")
+
+
+def test_example_covers_every_key_and_parses(tmp_path):
+    r = config(["-c", example_here(tmp_path)])
     assert r.returncode == 0, r.stderr
     assert r.stderr == ""
     # every key `muster config` knows (it prints them all) is in the example
@@ -155,10 +165,13 @@ def test_example_covers_every_key_and_parses():
 
 
 def test_dump_is_a_valid_config(tmp_path):
-    r = config(["-c", EXAMPLE])
+    r = config(["-c", example_here(tmp_path)])
     again = write(tmp_path, r.stdout)
     r2 = config(["-c", again])
     assert r2.returncode == 0, r2.stderr
+    # the same values (their sources differ: the new file, other lines)
+    values = lambda out: [l.split(" ; ")[0] for l in out.splitlines()[2:]]
+    assert values(r2.stdout) == values(r.stdout)
 
 
 def test_bad_url_in_file_is_78_with_line(tmp_path):
@@ -178,3 +191,34 @@ def test_bad_url_on_command_line_or_env_is_64():
     r = config([], MUSTER_HEALTH_URL="ftp://x/")
     assert r.returncode == 64
     assert r.stderr.startswith("muster: error: MUSTER_HEALTH_URL: malformed URL 'ftp://x/'")
+
+
+ROOT = os.path.join(os.path.dirname(__file__), "..", "..")
+needs_privdrop = pytest.mark.skipif(
+    not os.path.exists(os.path.join(ROOT, "hooks", "privdrop.c")),
+    reason="needs hooks/privdrop.c and secrets.c (branch h2-security)")
+
+
+@needs_privdrop
+@pytest.mark.parametrize("args,msg", [
+    (["-u", "nosuchuser"], "--user: unknown user 'nosuchuser' (not in /etc/passwd)"),
+    (["--cap-keep", "NOPE"], "--cap-keep: unknown capability 'NOPE'"),
+])
+def test_named_things_that_cannot_be_used_are_78(args, msg):
+    r = config(args)
+    assert r.returncode == 78
+    assert r.stderr == f"muster: error: {msg}\n"
+    assert r.stdout == ""
+
+
+@needs_privdrop
+def test_secrets_checked_never_printed(tmp_path):
+    (tmp_path / "token").write_text("sup3rsecret\n")
+    r = config(["--secrets-dir", str(tmp_path), "--secret", "API_TOKEN"],
+               API_TOKEN_FILE=str(tmp_path / "token"))
+    assert r.returncode == 0, r.stderr
+    assert "sup3rsecret" not in r.stdout + r.stderr
+    r = config(["--secrets-dir", str(tmp_path)], API_TOKEN_FILE=str(tmp_path / "missing"))
+    assert r.returncode == 78
+    assert r.stderr == (f"muster: error: API_TOKEN_FILE: cannot read {tmp_path}/missing: "
+                        "No such file or directory\n")

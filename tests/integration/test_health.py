@@ -289,3 +289,22 @@ def test_distroless_unhealthy(http):
     r = c.run()
     assert r.returncode == 1, (r.stdout, r.stderr)
     assert r.stdout == "unhealthy: %s/500 HTTP 500\n" % http
+
+
+ROOT = os.path.join(os.path.dirname(__file__), "..", "..")
+needs_secrets = pytest.mark.skipif(not os.path.exists(os.path.join(ROOT, "hooks", "secrets.c")),
+                                   reason="needs hooks/secrets.c (branch h2-security)")
+
+
+@needs_secrets
+def test_file_secrets_loaded_for_expansion(tmp_path, http):
+    """Docker runs the probe in the container's configured environment:
+    APP_PORT_FILE must be loaded before ${APP_PORT} is expanded."""
+    port = http.rsplit(":", 1)[1]
+    (tmp_path / "app_port").write_text(port + "\n")
+    url = "http://127.0.0.1:${APP_PORT}/200"
+    r = health(["--secrets-dir", str(tmp_path), url], APP_PORT_FILE=str(tmp_path / "app_port"))
+    assert_healthy(r, url)
+    r = health(["--secrets-dir", str(tmp_path), url], APP_PORT_FILE=str(tmp_path / "missing"))
+    assert r.returncode == 1
+    assert r.stdout == "unhealthy: cannot load secrets (see the error above)\n"
