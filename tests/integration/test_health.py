@@ -308,3 +308,60 @@ def test_file_secrets_loaded_for_expansion(tmp_path, http):
     r = health(["--secrets-dir", str(tmp_path), url], APP_PORT_FILE=str(tmp_path / "missing"))
     assert r.returncode == 1
     assert r.stdout == "unhealthy: cannot load secrets (see the error above)\n"
+
+
+def test_redis_with_password_never_printed():
+    from servers import RedisServer
+
+    srv = RedisServer(password="rEd1sPw").start()
+    try:
+        srv.wait_pong()
+        shown = "redis://:<redacted>@127.0.0.1:%d" % srv.port
+        r = health(["redis://:${RPW}@127.0.0.1:%d" % srv.port], RPW="rEd1sPw")
+        assert r.returncode == 0, r.stdout
+        assert r.stdout.startswith("healthy: redis://:${RPW}@127.0.0.1:%d " % srv.port)
+        r = health(["redis://:rEd1sPw@127.0.0.1:%d" % srv.port])
+        assert r.returncode == 0, r.stdout
+        assert r.stdout.startswith("healthy: %s " % shown), r.stdout
+        r = health(["redis://:wrongpw@127.0.0.1:%d" % srv.port])
+        assert r.returncode == 1
+        assert r.stdout.startswith("unhealthy: %s " % shown), r.stdout
+        assert "rEd1sPw" not in r.stdout + r.stderr and "wrongpw" not in r.stdout + r.stderr
+    finally:
+        srv.stop()
+
+
+def test_redis_loading_is_unhealthy():
+    from servers import StandIn
+
+    srv = StandIn(b"-LOADING Redis is loading the dataset in memory\r\n")
+    try:
+        url = "redis://127.0.0.1:%d" % srv.port
+        assert_unhealthy(health([url]), url + " ")
+    finally:
+        srv.stop()
+
+
+def test_postgres_starting_up_is_unhealthy():
+    from servers import StandIn
+
+    body = b"SFATAL\x00C57P03\x00Mthe database system is starting up\x00\x00"
+    srv = StandIn(b"E" + (len(body) + 4).to_bytes(4, "big") + body)
+    try:
+        url = "postgres://app@127.0.0.1:%d/app" % srv.port
+        r = health([url])
+        assert_unhealthy(r, url + " ")
+        assert "57P03" in r.stdout
+    finally:
+        srv.stop()
+
+
+def test_unix_and_file(unix_http, tmp_path):
+    r = health(["unix://" + unix_http])
+    assert r.returncode == 0, r.stdout
+    assert r.stdout.startswith("healthy: unix://%s " % unix_http)
+    f = tmp_path / "ready"
+    assert_unhealthy(health(["file://%s" % f]), "file://%s " % f)
+    f.write_text("")
+    r = health(["file://%s" % f])
+    assert r.returncode == 0 and r.stdout.startswith("healthy: file://%s " % f), r.stdout
