@@ -127,24 +127,21 @@ int main(int argc, char **argv)
 	r = load_conf(&c, mode, argc, argv);
 	if (mode == MODE_HEALTH) {
 		/* health answers 0 or 1, whatever went wrong (Docker reserves 2) */
-		if (r) {
-			if (r > 0)
-				health_report_config_error();
-			return r < 0 ? 0 : 1;
-		}
-		r = health_run(&c);
+		if (r > 0)
+			health_report_config_error();
+		r = r ? (r < 0 ? 0 : 1) : health_run(&c);
 		conf_free(&c);
 		return r;
 	}
-	if (r)
+	if (r) {
+		conf_free(&c);
 		return r < 0 ? 0 : r;
-	if (mode == MODE_CONFIG) {
-		r = cmd_config(&c);
+	}
+	if (mode == MODE_CONFIG || mode == MODE_WAIT) {
+		r = mode == MODE_CONFIG ? cmd_config(&c) : cmd_wait(&c);
 		conf_free(&c);
 		return r;
 	}
-	if (mode == MODE_WAIT)
-		return cmd_wait(&c);
 	log_error("not implemented yet");
 	return 1;
 }
