@@ -159,14 +159,15 @@ class PostgresServer:
     `postgres` user (postgres refuses to run as root).  initdb happens in
     __init__ (slow part); start() only launches the server."""
 
-    def __init__(self, port=None, auth="trust"):
+    def __init__(self, port=None, auth_host="trust"):
         self.port = port or free_port()
         self.dir = tempfile.mkdtemp(prefix="muster-pg-")
         os.chmod(self.dir, 0o755)
         self.data = os.path.join(self.dir, "data")
         shutil.chown(self.dir, "postgres", "postgres")
         subprocess.run(["runuser", "-u", "postgres", "--", PG_BIN + "/initdb", "-D", self.data,
-                        "-A", auth, "-U", "postgres", "--no-sync", "-E", "UTF8"],
+                        "--auth-local=trust", "--auth-host=" + auth_host, "-U", "postgres",
+                        "--no-sync", "-E", "UTF8"],
                        check=True, capture_output=True, timeout=120)
         self.proc = None
 
