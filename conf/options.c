@@ -382,7 +382,9 @@ int conf_apply(struct muster_conf *c, enum opt_id id, const char *val, enum conf
 	}
 	if (r)
 		return r;
-	if (c->src[id] < src || d->type != OT_COUNTER) {
+	/* never downgrade: list options return early above when a higher
+	 * source already holds them */
+	if (c->src[id] <= src) {
 		c->src[id] = (unsigned char)src;
 		c->line[id] = line;
 	}

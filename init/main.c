@@ -1,16 +1,31 @@
 /* main.c - muster's entry point: subcommand dispatch, the start sequence
  * of SPEC.md, and the only place that chooses an exit code. */
 #include <errno.h>
+#include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "conf.h"
+#include "dump.h"
+#include "health.h"
+#include "hooklist.h"
+#include "inifile.h"
 #include "log.h"
+#include "parse.h"
+#include "privdrop.h"
+#include "secrets.h"
+#include "sig.h"
 #include "supervise.h"
+#include "validate.h"
+#include "wait.h"
 
 extern char **environ;
 
@@ -45,13 +60,176 @@ static int load_conf(struct muster_conf *c, unsigned mode, int argc, char **argv
 	if (conf_load_env(c, environ))
 		return EXIT_USAGE;
 	log_setup(c->log_level, c->log_format);
+	/* the file's path comes from CLI/env, so the file is read last; its
+	 * values only fill what CLI and env left unset (conf_apply's rule) */
+	if (mode != MODE_WAIT) {
+		bool explicit_path = c->config_path != NULL;
+
+		if (conf_load_ini(c, explicit_path ? c->config_path : CONF_DEFAULT_PATH,
+				  explicit_path))
+			return EXIT_CONFIG;
+		log_setup(c->log_level, c->log_format);
+	}
 	return 0;
+}
+
+/* `muster config`: validate everything the main mode would, start nothing,
+ * print the effective configuration (secrets redacted).  Returns the exit
+ * code: 0, or the one the main mode would exit with. */
+static int cmd_config(const struct muster_conf *c)
+{
+	enum conf_src src = SRC_FILE;
+
+	if (validate_conf(c, &src))
+		return conf_err_exit(src);
+	conf_dump(c, stdout);
+	if (fflush(stdout) || ferror(stdout)) {
+		log_error("cannot write the configuration: %s", strerror(errno));
+		return 1;
+	}
+	return 0;
+}
+
+static void no_op(int sig)
+{
+	(void)sig;
+}
+
+/* `muster wait [--timeout DUR] URL...`: 0 all ready, 69 deadline, 64 bad
+ * or missing URL, 128+N when stopped by INT/TERM while waiting. */
+static int cmd_wait(struct muster_conf *c)
+{
+	struct signalfd_siginfo si;
+	sigset_t set;
+	int fd, r;
+
+	if (!c->wait_urls.n) {
+		log_error("no URL given: muster wait [--timeout DUR] URL...");
+		return EXIT_USAGE;
+	}
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	/* As PID 1, a signal with the default action is dropped by the kernel
+	 * when sent from inside the container: give it a (never run) handler
+	 * so that it stays pending for the signalfd. */
+	sigaction(SIGINT, &(struct sigaction){.sa_handler = no_op}, NULL);
+	sigaction(SIGTERM, &(struct sigaction){.sa_handler = no_op}, NULL);
+	fd = signalfd(-1, &set, SFD_CLOEXEC);
+	r = wait_all(&c->wait_urls, c->wait_timeout_ms, fd);
+	if (r == 0)
+		return 0;
+	if (r == -ETIMEDOUT)
+		return EXIT_UNAVAILABLE;
+	if (r == -ECANCELED) {
+		int sig = SIGTERM;
+
+		if (read(fd, &si, sizeof(si)) == (ssize_t)sizeof(si))
+			sig = (int)si.ssi_signo;
+		log_warn("stopped by SIG%s while waiting", sig == SIGINT ? "INT" : "TERM");
+		return 128 + sig;
+	}
+	return r == -EINVAL ? EXIT_USAGE : 1;
+}
+
+static int64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static bool is_stop(const struct muster_conf *c, int sig)
+{
+	return sig == SIGTERM || sig == SIGINT || sig == SIGQUIT ||
+	       (c->pdeathsig && sig == c->pdeathsig);
+}
+
+/* Step 3: wait for every dependency under one deadline.  A stop signal
+ * ends the start (128+N); other signals have no workload to go to yet.
+ * Returns 0 or the exit code. */
+static int stage_wait(const struct muster_conf *c)
+{
+	int64_t deadline = c->wait_timeout_ms ? mono_ms() + c->wait_timeout_ms : 0;
+	struct signalfd_siginfo si;
+	char nb[16];
+
+	for (;;) {
+		int64_t left = 0;
+		int r, sig;
+
+		if (deadline) {
+			left = deadline - mono_ms();
+			if (left < 1)
+				left = 1;
+		}
+		r = wait_all(&c->wait_urls, left, sig_fd());
+		if (r == 0)
+			return 0;
+		if (r == -ETIMEDOUT)
+			return EXIT_UNAVAILABLE;
+		if (r != -ECANCELED)
+			return conf_err_exit(c->wait_urls.v[0].src);
+		sig = sig_read(&si);
+		if (sig > 0 && is_stop(c, sig)) {
+			log_warn("received SIG%s while waiting: not starting the workload",
+				 signal_name(sig, nb));
+			return 128 + sig;
+		}
+		if (sig > 0 && sig != SIGCHLD)
+			log_debug("received SIG%s while waiting: no workload yet, ignored",
+				  signal_name(sig, nb));
+		while (waitpid(-1, NULL, WNOHANG) > 0)
+			; /* orphans may reach us even now */
+	}
+}
+
+/* Step 4: the pre-start hooks, one after another.  Returns 0 or the exit
+ * code (the failed hook's, or 128+N after a stop signal). */
+static int stage_hooks(const struct muster_conf *c, struct priv_plan *plan)
+{
+	struct hook *hooks = NULL;
+	size_t n = 0, i;
+	int code = 0;
+
+	if (hooklist_build(c, &hooks, &n))
+		return conf_err_exit(SRC_CLI);
+	for (i = 0; i < n && !code; i++) {
+		char what[128];
+		struct child_spec spec = {.argv = hooks[i].argv,
+					  .setup = priv_hook_setup,
+					  .setup_arg = plan,
+					  .what = what};
+		struct sup_result r;
+		int64_t t0 = mono_ms();
+
+		snprintf(what, sizeof(what), "hook %s", hooks[i].name);
+		log_info("running %s", what);
+		if (sup_run_hook(c, &spec, hooks[i].timeout_ms, &r) < 0) {
+			code = EXIT_NOEXEC;
+		} else if (r.stopsig) {
+			log_warn("%s stopped by a signal: not starting the workload", what);
+			code = r.code ? r.code : 128 + r.stopsig;
+		} else if (r.code) {
+			log_error("%s failed with exit code %d: not starting the workload", what,
+				  r.code);
+			code = r.code;
+		} else {
+			log_info("%s done in %lldms", what, (long long)(mono_ms() - t0));
+		}
+	}
+	hooklist_free(hooks, n);
+	return code;
 }
 
 /* The main mode: SPEC.md's start sequence, then stay PID 1. */
 static int run_main(struct muster_conf *c)
 {
+	struct priv_plan plan;
 	struct child_spec work = {.argv = c->argv, .what = "workload"};
+	int r;
 
 	if (c->pdeathsig && prctl(PR_SET_PDEATHSIG, c->pdeathsig) < 0)
 		log_warn("cannot set the parent-death signal: %s", strerror(errno));
@@ -59,7 +237,21 @@ static int run_main(struct muster_conf *c)
 		log_warn("cannot become a child subreaper: %s", strerror(errno));
 	if (sig_setup() < 0)
 		return EXIT_NOEXEC;
-	return sup_run_workload(c, &work);
+	/* 2: secrets; then everything named is checked before any wait */
+	if (secrets_load(c))
+		return EXIT_CONFIG;
+	if (priv_prepare(c, &plan))
+		return EXIT_CONFIG;
+	r = c->wait_urls.n ? stage_wait(c) : 0;   /* 3 */
+	if (!r)
+		r = stage_hooks(c, &plan);         /* 4 */
+	if (!r) {                                  /* 5, 6 */
+		work.setup = priv_child_setup;
+		work.setup_arg = &plan;
+		r = sup_run_workload(c, &work);
+	}
+	priv_plan_free(&plan);
+	return r;
 }
 
 int main(int argc, char **argv)
@@ -73,18 +265,24 @@ int main(int argc, char **argv)
 		argc--;
 	}
 	r = load_conf(&c, mode, argc, argv);
+	if (mode == MODE_HEALTH) {
+		/* health answers 0 or 1, whatever went wrong (Docker reserves 2) */
+		if (r > 0)
+			health_report_config_error();
+		r = r ? (r < 0 ? 0 : 1) : health_run(&c);
+		conf_free(&c);
+		return r;
+	}
 	if (r) {
 		conf_free(&c);
 		return r < 0 ? 0 : r;
 	}
-	switch (mode) {
-	case MODE_MAIN:
-		r = run_main(&c);
-		break;
-	default:
-		log_error("%s: not available yet", argv[0]);
-		r = EXIT_USAGE;
+	if (mode == MODE_CONFIG || mode == MODE_WAIT) {
+		r = mode == MODE_CONFIG ? cmd_config(&c) : cmd_wait(&c);
+		conf_free(&c);
+		return r;
 	}
+	r = run_main(&c);
 	conf_free(&c);
 	return r;
 }

@@ -1,0 +1,61 @@
+/* probe_http.h - HTTP/1.1 readiness: request, incremental response parser,
+ * expected-status matcher.  The parser and matcher are pure. */
+#ifndef MUSTER_PROBE_HTTP_H
+#define MUSTER_PROBE_HTTP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct url;
+struct probe_opts;
+
+/* GET path HTTP/1.1 with Host, User-Agent, Connection: close and the extra
+ * "K: V" headers of o (a Host among them replaces ours).  Returns the
+ * length, -EINVAL for a header that is not "Name: value" on one line (err
+ * says which), -ENOSPC when it does not fit. */
+int http_request_build(char *buf, size_t cap, const struct url *u, const struct probe_opts *o,
+		       char *err, size_t errlen);
+
+/* "200-399,401", "2xx,304"; NULL or "": 200-299.  Returns 1 when status
+ * matches, 0 when not, -EINVAL when expect is malformed. */
+int http_expect_match(const char *expect, int status);
+
+enum http_state {
+	HS_STATUS,
+	HS_HEADER,
+	HS_BODY_LEN,
+	HS_BODY_EOF,
+	HS_CHUNK_SIZE,
+	HS_CHUNK_DATA,
+	HS_CHUNK_END,
+	HS_TRAILER,
+	HS_DONE
+};
+
+struct http_resp {
+	enum http_state state;
+	int status;         /* of the final (non-1xx) response, once headers_done */
+	bool headers_done;  /* the status is final */
+	bool chunked;
+	int64_t length;     /* Content-Length, -1 absent */
+	uint64_t left;      /* body or chunk bytes still to come */
+	uint64_t body;      /* body bytes seen */
+	size_t llen;        /* bytes in line[] */
+	char line[4096];
+	const char *err;    /* why the response is malformed */
+};
+
+void http_resp_init(struct http_resp *p);
+
+/* Feed received bytes.  Returns 1 when the response is complete (bytes
+ * after it are ignored), 0 when more is needed, -EPROTO when malformed
+ * (p->err says why). */
+int http_resp_feed(struct http_resp *p, const uint8_t *buf, size_t len);
+
+/* The server closed the connection: returns 1 when that ends the response
+ * (body delimited by close, or headers already complete), -EPROTO when
+ * the response was cut short before its status and headers. */
+int http_resp_eof(struct http_resp *p);
+
+#endif

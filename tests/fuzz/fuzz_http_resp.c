@@ -1,0 +1,37 @@
+/* fuzz_http_resp.c - the incremental HTTP response parser fed in pieces
+ * (sizes taken from the input), then EOF; and the --expect matcher. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "probe_http.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct http_resp p;
+	size_t i = 0, step = size ? (size_t)(data[0] % 17) + 1 : 1;
+	int r = 0;
+	char *s;
+
+	http_resp_init(&p);
+	while (i < size && r == 0) {
+		size_t n = size - i < step ? size - i : step;
+
+		r = http_resp_feed(&p, data + i, n);
+		i += n;
+	}
+	if (r == 0)
+		r = http_resp_eof(&p);
+	if (r < 0 && !p.err)
+		abort();
+	if (p.headers_done && (p.status < 100 || p.status > 599))
+		abort();
+	s = malloc(size + 1);
+	if (s) {
+		memcpy(s, data, size);
+		s[size] = '\0';
+		http_expect_match(s, 200);
+		free(s);
+	}
+	return 0;
+}

@@ -1,0 +1,209 @@
+/* test_dump.c - `muster config` output: every option, sources, redaction. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conf.h"
+#include "dump.h"
+#include "inifile.h"
+#include "log.h"
+
+static void url_is(const char *in, const char *want)
+{
+	char out[256];
+
+	conf_redact_url(in, out, sizeof(out));
+	assert_string_equal(out, want);
+}
+
+static void test_redact_url(void **state)
+{
+	url_is("redis://:hunter2@cache:6379", "redis://:<redacted>@cache:6379");
+	url_is("redis://:${REDIS_PASSWORD}@cache:6379", "redis://:${REDIS_PASSWORD}@cache:6379");
+	url_is("redis://:${A}x@h", "redis://:<redacted>@h");
+	url_is("redis://:${A B}@h", "redis://:<redacted>@h");
+	url_is("redis://:$A@h", "redis://:<redacted>@h");
+	url_is("postgres://app:pw@db/app", "postgres://app:<redacted>@db/app");
+	url_is("postgres://app@db/app", "postgres://app@db/app");
+	url_is("http://u:p@w@h/x", "http://u:<redacted>@h/x");
+	url_is("http://h/p:q@x", "http://h/p:q@x");
+	url_is("http://h?a:b@c", "http://h?a:b@c");
+	url_is("http://:@h/", "http://:<redacted>@h/");
+	url_is("tcp://h:1", "tcp://h:1");
+	url_is("not a url: x@y", "not a url: x@y");
+	url_is("", "");
+}
+
+static void hdr_is(const char *in, const char *want)
+{
+	char out[256];
+
+	conf_redact_header(in, out, sizeof(out));
+	assert_string_equal(out, want);
+}
+
+static void test_redact_header(void **state)
+{
+	hdr_is("Authorization: Bearer abc", "Authorization: <redacted>");
+	hdr_is("Authorization: Bearer ${TOKEN}", "Authorization: <redacted>");
+	hdr_is("Cookie: a=b", "Cookie: <redacted>");
+	hdr_is("X-Api-Key:abc", "X-Api-Key: <redacted>");
+	hdr_is("X-Anything : v", "X-Anything: <redacted>");
+	hdr_is("Host: app.local", "Host: app.local");
+	hdr_is("host:app.local", "host:app.local");
+	hdr_is("Accept: */*", "Accept: */*");
+	hdr_is("User-Agent: muster", "User-Agent: muster");
+	hdr_is("Hostile: x", "Hostile: <redacted>");
+	hdr_is("no colon secret", "<redacted>");
+}
+
+static void dur_is(int64_t ms, const char *want)
+{
+	char out[32];
+
+	conf_fmt_duration(ms, out, sizeof(out));
+	assert_string_equal(out, want);
+}
+
+static void test_fmt_duration(void **state)
+{
+	dur_is(0, "0");
+	dur_is(250, "250ms");
+	dur_is(1500, "1500ms");
+	dur_is(1000, "1s");
+	dur_is(90000, "90s");
+	dur_is(60000, "1m");
+	dur_is(300000, "5m");
+	dur_is(3600000, "1h");
+	dur_is(5400000, "90m");
+}
+
+static const char ini[] = "[init]\n"
+			  "grace = 5s\n"
+			  "rewrite = TERM:QUIT\n"
+			  "remap_exit = 143, 130\n"
+			  "[wait]\n"
+			  "url = redis://:filepass@cache:6379\n"
+			  "[hook migrate]\n"
+			  "exec = migrate up\n"
+			  "timeout = 5m\n"
+			  "[hook seed]\n"
+			  "exec = seed\n"
+			  "[health]\n"
+			  "header = Host: app.local\n"
+			  "header = Authorization: Bearer filetoken\n"
+			  "url = http://u:${PW}@127.0.0.1:8080/healthz\n";
+
+static void test_dump_all(void **state)
+{
+	struct muster_conf c;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
+	char *argv[] = {"sh", "-c", "exec app", NULL};
+
+	conf_init(&c);
+	assert_int_equal(conf_apply(&c, OPT_GRACE, "1500ms", SRC_CLI, 0), 0);
+	assert_int_equal(conf_apply(&c, OPT_USER, "app", SRC_CLI, 0), 0);
+	assert_int_equal(conf_apply(&c, OPT_PRE, "echo pre", SRC_CLI, 0), 0);
+	assert_int_equal(conf_apply(&c, OPT_WAIT, "redis://:envpass@a:1 tcp://b:2", SRC_ENV, 0), 0);
+	assert_int_equal(conf_apply(&c, OPT_LOG_FORMAT, "json", SRC_ENV, 0), 0);
+	assert_int_equal(conf_load_ini_buf(&c, "/etc/muster.ini", ini, strlen(ini)), 0);
+	c.argv = argv;
+	c.argc = 3;
+	conf_dump(&c, out);
+	fclose(out);
+	assert_null(strstr(buf, "filepass"));
+	assert_null(strstr(buf, "envpass"));
+	assert_null(strstr(buf, "filetoken"));
+	assert_string_equal(buf,
+			    "# muster " MUSTER_VERSION ": effective configuration\n"
+			    "# config = /etc/muster.ini ; default\n"
+			    "# pre = echo pre ; command line\n"
+			    "# command = sh -c exec app\n"
+			    "\n[wait]\n"
+			    "url = redis://:<redacted>@a:1 ; env MUSTER_WAIT\n"
+			    "url = tcp://b:2 ; env MUSTER_WAIT\n"
+			    "timeout = 1m ; default\n"
+			    "\n[hooks]\n"
+			    "# dir =\n"
+			    "# timeout =\n"
+			    "as_root = false ; default\n"
+			    "\n[hook migrate] ; /etc/muster.ini:7\n"
+			    "exec = migrate up\n"
+			    "timeout = 5m\n"
+			    "\n[hook seed] ; /etc/muster.ini:10\n"
+			    "exec = seed\n"
+			    "\n[secrets]\n"
+			    "dir = /run/secrets ; default\n"
+			    "# name =\n"
+			    "# env_dir =\n"
+			    "\n[security]\n"
+			    "user = app ; command line\n"
+			    "# cap_keep =\n"
+			    "no_new_privs = true ; default\n"
+			    "seccomp = none ; default\n"
+			    "\n[init]\n"
+			    "kill_group = false ; default\n"
+			    "rewrite = TERM:QUIT ; /etc/muster.ini:3\n"
+			    "grace = 1500ms ; command line\n"
+			    "subreaper = false ; default\n"
+			    "remap_exit = 130, 143 ; /etc/muster.ini:4\n"
+			    "# pdeathsig =\n"
+			    "\n[log]\n"
+			    "level = info ; default\n"
+			    "format = json ; env MUSTER_LOG_FORMAT\n"
+			    "\n[health]\n"
+			    "url = http://u:${PW}@127.0.0.1:8080/healthz ; /etc/muster.ini:15\n"
+			    "timeout = 3s ; default\n"
+			    "expect = 200-299 ; default\n"
+			    "header = Host: app.local ; /etc/muster.ini:13\n"
+			    "header = Authorization: <redacted> ; /etc/muster.ini:14\n"
+			    "# unix_socket =\n");
+	free(buf);
+	conf_free(&c);
+}
+
+/* The dump of a parsed file parses again to the same values. */
+static void test_dump_reparses(void **state)
+{
+	struct muster_conf c, d;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
+
+	conf_init(&c);
+	assert_int_equal(conf_load_ini(&c, "conf/muster.example.ini", true), 0);
+	conf_dump(&c, out);
+	fclose(out);
+	conf_init(&d);
+	assert_int_equal(conf_load_ini_buf(&d, "dump", buf, len), 0);
+	assert_int_equal(d.grace_ms, c.grace_ms);
+	assert_int_equal(d.wait_urls.n, c.wait_urls.n);
+	assert_int_equal(d.nhooks, c.nhooks);
+	assert_string_equal(d.hooks[0].exec, c.hooks[0].exec);
+	assert_int_equal(d.pdeathsig, c.pdeathsig);
+	assert_int_equal(memcmp(d.rewrite, c.rewrite, sizeof(c.rewrite)), 0);
+	assert_int_equal(memcmp(d.remap_exit, c.remap_exit, sizeof(c.remap_exit)), 0);
+	assert_string_equal(d.health_unix_socket, c.health_unix_socket);
+	conf_free(&c);
+	conf_free(&d);
+	free(buf);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_redact_url),	  cmocka_unit_test(test_redact_header),
+	    cmocka_unit_test(test_fmt_duration),  cmocka_unit_test(test_dump_all),
+	    cmocka_unit_test(test_dump_reparses),
+	};
+
+	log_setup(LOG_INFO, LOGF_TEXT);
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

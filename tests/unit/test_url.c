@@ -1,0 +1,198 @@
+/* test_url.c - url_parse(): schemes, defaults, IPv6, redaction, errors. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "probe.h"
+#include "url.h"
+
+static void ok(const char *s, struct url *u)
+{
+	char err[512] = "";
+
+	assert_int_equal(url_parse(s, u, err, sizeof(err)), 0);
+	assert_string_equal(err, "");
+}
+
+static void bad(const char *s, const char *expect_err)
+{
+	struct url u;
+	char err[512] = "";
+
+	assert_int_equal(url_parse(s, &u, err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, expect_err);
+	assert_null(u.host);
+	assert_null(u.display);
+}
+
+static void t_tcp(void **st)
+{
+	struct url u;
+
+	ok("tcp://db:5432", &u);
+	assert_int_equal(u.scheme, URL_TCP);
+	assert_string_equal(u.host, "db");
+	assert_int_equal(u.port, 5432);
+	assert_null(u.user);
+	assert_null(u.password);
+	assert_string_equal(u.display, "tcp://db:5432");
+	url_free(&u);
+	ok("TCP://10.0.0.1:1/", &u);
+	assert_string_equal(u.host, "10.0.0.1");
+	assert_int_equal(u.port, 1);
+	url_free(&u);
+}
+
+static void t_postgres(void **st)
+{
+	struct url u;
+
+	ok("postgres://app@db/appdb", &u);
+	assert_int_equal(u.scheme, URL_POSTGRES);
+	assert_string_equal(u.user, "app");
+	assert_int_equal(u.port, 5432);
+	assert_string_equal(u.path, "appdb");
+	url_free(&u);
+	ok("postgresql://us%40er:p%3Ass@[::1]:6543/my%20db?sslmode=disable", &u);
+	assert_string_equal(u.user, "us@er");
+	assert_string_equal(u.password, "p:ss");
+	assert_string_equal(u.host, "::1");
+	assert_int_equal(u.port, 6543);
+	assert_string_equal(u.path, "my db");
+	assert_string_equal(u.display, "postgresql://us%40er:***@[::1]:6543/my%20db?sslmode=disable");
+	url_free(&u);
+	ok("postgres://db", &u);
+	assert_null(u.user);
+	assert_null(u.path);
+	url_free(&u);
+}
+
+static void t_redis(void **st)
+{
+	struct url u;
+
+	ok("redis://:s3cret@cache", &u);
+	assert_int_equal(u.scheme, URL_REDIS);
+	assert_null(u.user);
+	assert_string_equal(u.password, "s3cret");
+	assert_int_equal(u.port, 6379);
+	assert_string_equal(u.display, "redis://:***@cache");
+	url_free(&u);
+	ok("redis://s3cret@cache:7000/2", &u);
+	assert_string_equal(u.password, "s3cret");
+	assert_string_equal(u.display, "redis://***@cache:7000/2");
+	url_free(&u);
+	ok("redis://alice:pw@cache", &u);
+	assert_string_equal(u.user, "alice");
+	assert_string_equal(u.password, "pw");
+	assert_string_equal(u.display, "redis://alice:***@cache");
+	url_free(&u);
+}
+
+static void t_http(void **st)
+{
+	struct url u;
+
+	ok("http://app", &u);
+	assert_int_equal(u.port, 80);
+	assert_string_equal(u.path, "/");
+	url_free(&u);
+	ok("http://[fe80::1]:8080/healthz?full=1#frag", &u);
+	assert_string_equal(u.host, "fe80::1");
+	assert_int_equal(u.port, 8080);
+	assert_string_equal(u.path, "/healthz?full=1");
+	url_free(&u);
+	ok("http://app?x=1", &u);
+	assert_string_equal(u.path, "/?x=1");
+	url_free(&u);
+}
+
+static void t_local(void **st)
+{
+	struct url u;
+
+	ok("unix:///run/app.sock", &u);
+	assert_int_equal(u.scheme, URL_UNIX);
+	assert_null(u.host);
+	assert_string_equal(u.path, "/run/app.sock");
+	url_free(&u);
+	ok("file:///tmp/ready", &u);
+	assert_int_equal(u.scheme, URL_FILE);
+	assert_string_equal(u.path, "/tmp/ready");
+	url_free(&u);
+}
+
+static void t_errors(void **st)
+{
+	bad("", "malformed URL '': empty URL");
+	bad("db:5432", "malformed URL 'db:5432': expected SCHEME://..., one of tcp, postgres, "
+		       "redis, http, unix, file");
+	bad("ftp://x", "malformed URL 'ftp://x': unknown scheme; use tcp, postgres, redis, http, "
+		       "unix or file");
+	bad("https://x/", "malformed URL 'https://x/': https is not supported (muster has no "
+			  "TLS); probe the plain-HTTP port or use tcp://");
+	bad("tcp://db", "malformed URL 'tcp://db': a port is required (tcp://host:port)");
+	bad("tcp://db:0", "malformed URL 'tcp://db:0': port out of range (1-65535)");
+	bad("tcp://db:65536", "malformed URL 'tcp://db:65536': port out of range (1-65535)");
+	bad("tcp://db:", "malformed URL 'tcp://db:': empty port");
+	bad("tcp://db:5x", "malformed URL 'tcp://db:5x': port is not a number");
+	bad("tcp://:5432", "malformed URL 'tcp://:5432': no host");
+	bad("tcp://db:1/x", "malformed URL 'tcp://db:1/x': tcp:// URLs take no path");
+	bad("tcp://d b:1", "malformed URL 'tcp://d b:1': space or control character in the URL");
+	bad("tcp://d$b:1", "malformed URL 'tcp://d$b:1': bad character in host name");
+	bad("tcp://[::1:1", "malformed URL 'tcp://[::1:1': unterminated '[' in IPv6 address");
+	bad("tcp://[]:1", "malformed URL 'tcp://[]:1': empty IPv6 address");
+	bad("tcp://[::1]x:1", "malformed URL 'tcp://[::1]x:1': unexpected character after ']'");
+	bad("tcp://[zz]:1", "malformed URL 'tcp://[zz]:1': bad character in IPv6 address");
+	bad("unix://run/x", "malformed URL 'unix://run/x': expected an absolute path after :// "
+			    "(three slashes: unix:///run/x.sock)");
+	bad("redis://cache/x", "malformed URL 'redis://cache/x': the redis database must be a "
+			       "number (redis://host:6379/0)");
+	bad("http://u:pw@h/", "malformed URL 'http://u:***@h/': credentials in http:// URLs are "
+			      "not supported; use --header 'Authorization: ...'");
+}
+
+static void t_password_never_in_errors(void **st)
+{
+	bad("redis://:hunter2@cache:xx", "malformed URL 'redis://:***@cache:xx': port is not a "
+					 "number");
+	bad("redis://hunter2@ca che", "malformed URL 'redis://***@ca che': space or control "
+				      "character in the URL");
+	bad("postgres://u:hunter2%zz@db", "malformed URL 'postgres://u:***@db': bad %-escape in "
+					  "the password");
+	bad("postgres://u:hunter2@db:99999", "malformed URL 'postgres://u:***@db:99999': port "
+					     "out of range (1-65535)");
+}
+
+static void t_redact(void **st)
+{
+	char out[64];
+
+	url_redact("redis://:pw@h:1", out, sizeof(out));
+	assert_string_equal(out, "redis://:***@h:1");
+	url_redact("amqp://u:pw@h/vhost@x", out, sizeof(out));
+	assert_string_equal(out, "amqp://u:***@h/vhost@x");
+	url_redact("no scheme:pw@x", out, sizeof(out));
+	assert_string_equal(out, "no scheme:pw@x");
+	url_redact("postgres://user@h", out, sizeof(out));
+	assert_string_equal(out, "postgres://user@h");
+	url_redact("x://a:b@c@d/", out, sizeof(out));
+	assert_string_equal(out, "x://a:***@d/");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(t_tcp),    cmocka_unit_test(t_postgres),
+		cmocka_unit_test(t_redis),  cmocka_unit_test(t_http),
+		cmocka_unit_test(t_local),  cmocka_unit_test(t_errors),
+		cmocka_unit_test(t_password_never_in_errors), cmocka_unit_test(t_redact),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
