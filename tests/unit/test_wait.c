@@ -55,7 +55,7 @@ static void urls(struct strlist *l, const char *s)
 
 static void t_backoff(void **st)
 {
-	static const int64_t fast[] = {10, 10, 15, 22, 33, 40, 40};
+	static const int64_t fast[] = {10, 10, 15, 20, 20, 20, 20};
 	unsigned i;
 
 	for (i = 0; i < 7; i++)
