@@ -24,10 +24,10 @@
 #include "probe.h"
 #include "url.h"
 
-#define FIRST_MS 10
-#define ATTEMPT_MS 2000     /* connect + I/O limit of one attempt */
-#define CACHE_MS 1000       /* reuse a resolved address this long */
-#define REPORT_MS 5000      /* "still waiting" period */
+#define FIRST_MS     10
+#define ATTEMPT_MS   2000 /* connect + I/O limit of one attempt */
+#define CACHE_MS     1000 /* reuse a resolved address this long */
+#define REPORT_MS    5000 /* "still waiting" period */
 #define FIRST_DETAIL "no attempt finished yet"
 
 enum { K_FAST, K_ANSWERED, K_DNS };
@@ -165,8 +165,8 @@ static void report(struct target *t, size_t n, int64_t start, int64_t now, int f
 		if (t[i].running && !strcmp(t[i].last, FIRST_DETAIL))
 			attempt_describe(&t[i].a, t[i].last, sizeof(t[i].last));
 		if (final)
-			log_error("%s not ready after %.2fs: %s", t[i].u.display,
-				  secs(now - start), t[i].last);
+			log_error("%s not ready after %.2fs: %s", t[i].u.display, secs(now - start),
+				  t[i].last);
 		else
 			log_info("still waiting for %s (%.0fs): %s", t[i].u.display,
 				 secs(now - start), t[i].last);
