@@ -95,8 +95,11 @@ int main(int argc, char **argv)
 	r = load_conf(&c, mode, argc, argv);
 	if (r)
 		return r < 0 ? 0 : r;
-	if (mode == MODE_WAIT)
-		return cmd_wait(&c);
+	if (mode == MODE_WAIT) {
+		r = cmd_wait(&c);
+		conf_free(&c);
+		return r;
+	}
 	log_error("not implemented yet");
 	return 1;
 }
