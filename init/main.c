@@ -49,6 +49,11 @@ static int load_conf(struct muster_conf *c, unsigned mode, int argc, char **argv
 	return 0;
 }
 
+static void no_op(int sig)
+{
+	(void)sig;
+}
+
 /* `muster wait [--timeout DUR] URL...`: 0 all ready, 69 deadline, 64 bad
  * or missing URL, 128+N when stopped by INT/TERM while waiting. */
 static int cmd_wait(struct muster_conf *c)
@@ -65,6 +70,11 @@ static int cmd_wait(struct muster_conf *c)
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
 	sigprocmask(SIG_BLOCK, &set, NULL);
+	/* As PID 1, a signal with the default action is dropped by the kernel
+	 * when sent from inside the container: give it a (never run) handler
+	 * so that it stays pending for the signalfd. */
+	sigaction(SIGINT, &(struct sigaction){.sa_handler = no_op}, NULL);
+	sigaction(SIGTERM, &(struct sigaction){.sa_handler = no_op}, NULL);
 	fd = signalfd(-1, &set, SFD_CLOEXEC);
 	r = wait_all(&c->wait_urls, c->wait_timeout_ms, fd);
 	if (r == 0)
