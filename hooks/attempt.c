@@ -15,8 +15,8 @@
 #include "probe_pg.h"
 #include "probe_redis.h"
 
-#define HTTP_DRAIN_MAX (1 << 20) /* politeness: read at most 1 MiB of body */
-#define RESOLVE_TICK_MS 2        /* how often a lookup in flight is checked */
+#define HTTP_DRAIN_MAX	(1 << 20) /* politeness: read at most 1 MiB of body */
+#define RESOLVE_TICK_MS 2	  /* how often a lookup in flight is checked */
 
 int64_t mono_ms(void)
 {
@@ -50,7 +50,7 @@ static void scrub(struct attempt *a)
 }
 
 static void finish(struct attempt *a, int rc, bool ready, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 
 static void finish(struct attempt *a, int rc, bool ready, const char *fmt, ...)
 {
@@ -71,13 +71,20 @@ static void finish(struct attempt *a, int rc, bool ready, const char *fmt, ...)
 static const char *errtext(int e)
 {
 	switch (e) {
-	case ECONNREFUSED: return "connection refused";
-	case ETIMEDOUT: return "connection timed out";
-	case EHOSTUNREACH: return "host unreachable";
-	case ENETUNREACH: return "network unreachable";
-	case ECONNRESET: return "connection reset";
-	case ENOENT: return "no such file";
-	default: return strerror(e);
+	case ECONNREFUSED:
+		return "connection refused";
+	case ETIMEDOUT:
+		return "connection timed out";
+	case EHOSTUNREACH:
+		return "host unreachable";
+	case ENETUNREACH:
+		return "network unreachable";
+	case ECONNRESET:
+		return "connection reset";
+	case ENOENT:
+		return "no such file";
+	default:
+		return strerror(e);
 	}
 }
 
@@ -95,13 +102,12 @@ static int build_request(struct attempt *a)
 	a->outlen = a->outoff = a->inlen = 0;
 	switch (a->u->scheme) {
 	case URL_POSTGRES:
-		a->outlen = pg_startup_build((uint8_t *)a->out, sizeof(a->out), a->u->user,
-					     a->u->path);
+		a->outlen =
+		    pg_startup_build((uint8_t *)a->out, sizeof(a->out), a->u->user, a->u->path);
 		break;
 	case URL_REDIS:
 		a->outlen = redis_request_build(a->out, sizeof(a->out),
-						a->u->password ? a->u->user : NULL,
-						a->u->password);
+						a->u->password ? a->u->user : NULL, a->u->password);
 		break;
 	case URL_HTTP:
 		http_resp_init(&a->http);
@@ -274,8 +280,7 @@ void attempt_describe(const struct attempt *a, char *buf, size_t n)
 	char where[80] = "";
 
 	if (a->state != AT_RESOLVE && a->addrs.n && !(is_http(a) && a->o && a->o->unix_socket))
-		resolve_addr_str(&a->addrs.a[a->ai < a->addrs.n ? a->ai : 0], where,
-				 sizeof(where));
+		resolve_addr_str(&a->addrs.a[a->ai < a->addrs.n ? a->ai : 0], where, sizeof(where));
 	switch (a->state) {
 	case AT_DONE:
 		snprintf(buf, n, "%s", a->res.detail);
@@ -365,8 +370,8 @@ static void judge(struct attempt *a, int eof)
 	if (a->u->scheme == URL_POSTGRES)
 		v = pg_reply_parse(a->in, a->inlen, eof, d, sizeof(d));
 	else
-		v = redis_reply_parse((const char *)a->in, a->inlen, eof,
-				      a->u->password != NULL, d, sizeof(d));
+		v = redis_reply_parse((const char *)a->in, a->inlen, eof, a->u->password != NULL, d,
+				      sizeof(d));
 	if (v == REPLY_MORE && a->inlen == sizeof(a->in))
 		finish(a, -EPROTO, false, "answer too long, not a %s server?",
 		       a->u->scheme == URL_POSTGRES ? "PostgreSQL" : "Redis");

@@ -22,7 +22,7 @@ struct attempt {
 	enum attempt_state state;
 	int fd;
 	int64_t deadline; /* monotonic ms */
-	int64_t tick;     /* next check of a lookup in flight */
+	int64_t tick;	  /* next check of a lookup in flight */
 	struct resolve *lk;
 	struct resolve_addrs addrs;
 	size_t ai; /* address being tried */
@@ -31,8 +31,8 @@ struct attempt {
 	uint8_t in[4096];
 	size_t inlen;
 	struct http_resp http;
-	bool verdict;      /* HTTP: status known, draining the body */
-	int rc;            /* probe_once()'s return value, once AT_DONE */
+	bool verdict; /* HTTP: status known, draining the body */
+	int rc;	      /* probe_once()'s return value, once AT_DONE */
 	struct probe_result res;
 };
 

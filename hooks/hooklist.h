@@ -15,8 +15,8 @@
 #include "conf.h"
 
 struct hook {
-	char *name;         /* for logs: "migrate", "pre#2", "10-seed.sh" */
-	char **argv;        /* NULL-terminated, argv[0] non-empty */
+	char *name;	    /* for logs: "migrate", "pre#2", "10-seed.sh" */
+	char **argv;	    /* NULL-terminated, argv[0] non-empty */
 	int64_t timeout_ms; /* 0: none */
 };
 

@@ -147,8 +147,8 @@ static int status_line(struct http_resp *p, const char *l, size_t n)
 {
 	if (n < 12 || memcmp(l, "HTTP/1.", 7) || l[7] < '0' || l[7] > '9' || l[8] != ' ')
 		return proto(p, "not an HTTP/1.x response");
-	if (l[9] < '1' || l[9] > '5' || l[10] < '0' || l[10] > '9' || l[11] < '0' ||
-	    l[11] > '9' || (n > 12 && l[12] != ' '))
+	if (l[9] < '1' || l[9] > '5' || l[10] < '0' || l[10] > '9' || l[11] < '0' || l[11] > '9' ||
+	    (n > 12 && l[12] != ' '))
 		return proto(p, "bad HTTP status line");
 	p->status = (l[9] - '0') * 100 + (l[10] - '0') * 10 + (l[11] - '0');
 	p->chunked = false;
@@ -324,6 +324,6 @@ int http_resp_eof(struct http_resp *p)
 	if (p->headers_done)
 		return 1;
 	return proto(p, p->state == HS_STATUS && !p->llen && !p->status
-				? "connection closed without an HTTP response"
-				: "connection closed in the middle of the HTTP headers");
+			    ? "connection closed without an HTTP response"
+			    : "connection closed in the middle of the HTTP headers");
 }

@@ -35,15 +35,15 @@ enum http_state {
 
 struct http_resp {
 	enum http_state state;
-	int status;         /* of the final (non-1xx) response, once headers_done */
-	bool headers_done;  /* the status is final */
+	int status;	   /* of the final (non-1xx) response, once headers_done */
+	bool headers_done; /* the status is final */
 	bool chunked;
-	int64_t length;     /* Content-Length, -1 absent */
-	uint64_t left;      /* body or chunk bytes still to come */
-	uint64_t body;      /* body bytes seen */
-	size_t llen;        /* bytes in line[] */
+	int64_t length; /* Content-Length, -1 absent */
+	uint64_t left;	/* body or chunk bytes still to come */
+	uint64_t body;	/* body bytes seen */
+	size_t llen;	/* bytes in line[] */
 	char line[4096];
-	const char *err;    /* why the response is malformed */
+	const char *err; /* why the response is malformed */
 };
 
 void http_resp_init(struct http_resp *p);

@@ -142,7 +142,8 @@ int pg_reply_parse(const uint8_t *buf, size_t len, int eof, char *detail, size_t
 			if (mlen >= 8 && get32(buf + off + 5) == 0)
 				snprintf(detail, dlen, "accepting connections");
 			else
-				snprintf(detail, dlen, "accepting connections (authentication requested)");
+				snprintf(detail, dlen,
+					 "accepting connections (authentication requested)");
 			return REPLY_READY;
 		case 'v':
 		case 'S':
@@ -154,7 +155,8 @@ int pg_reply_parse(const uint8_t *buf, size_t len, int eof, char *detail, size_t
 			off += 1 + (size_t)mlen;
 			break;
 		default:
-			snprintf(detail, dlen, "not a PostgreSQL server (unexpected message 0x%02x)", t);
+			snprintf(detail, dlen,
+				 "not a PostgreSQL server (unexpected message 0x%02x)", t);
 			return REPLY_NOTREADY;
 		}
 	}

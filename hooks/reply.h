@@ -5,7 +5,7 @@
 #define MUSTER_REPLY_H
 
 enum reply_verdict {
-	REPLY_MORE = 0,     /* incomplete: read more (or, at EOF, not ready) */
+	REPLY_MORE = 0,	    /* incomplete: read more (or, at EOF, not ready) */
 	REPLY_READY = 1,    /* the server is ready */
 	REPLY_NOTREADY = 2, /* it answered, but not ready / not what we expect */
 };

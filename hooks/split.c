@@ -76,8 +76,7 @@ static int var(struct buf *w, const char *s, size_t *i, int expand, char *err, s
 	return put(w, val, strlen(val));
 }
 
-int split_words(const char *s, int expand, char ***argv, size_t *argc, char *err,
-		size_t errlen)
+int split_words(const char *s, int expand, char ***argv, size_t *argc, char *err, size_t errlen)
 {
 	struct buf w = {0};
 	size_t i = 0;
@@ -111,12 +110,13 @@ int split_words(const char *s, int expand, char ***argv, size_t *argc, char *err
 		} else if (c == '"') {
 			inword = 1;
 			r = put(&w, "", 0);
-			for (i++; !r && s[i] != '"'; ) {
+			for (i++; !r && s[i] != '"';) {
 				if (!s[i]) {
 					snprintf(err, errlen,
 						 "unterminated double quote in command line");
 					r = -EINVAL;
-				} else if (s[i] == '\\' && s[i + 1] && strchr("\"\\$`\n", s[i + 1])) {
+				} else if (s[i] == '\\' && s[i + 1] &&
+					   strchr("\"\\$`\n", s[i + 1])) {
 					if (s[i + 1] != '\n')
 						r = put(&w, s + i + 1, 1);
 					i += 2;

@@ -21,8 +21,7 @@
 /* On success returns 0 and a NULL-terminated argv (free with
  * split_free()); *argc may be 0 for a blank line.  -EINVAL with err set
  * (never containing a variable's value), or -ENOMEM. */
-int split_words(const char *line, int expand, char ***argv, size_t *argc, char *err,
-		size_t errlen);
+int split_words(const char *line, int expand, char ***argv, size_t *argc, char *err, size_t errlen);
 void split_free(char **argv);
 
 #endif

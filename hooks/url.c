@@ -23,10 +23,13 @@ static const struct {
 	enum url_scheme scheme;
 	uint16_t port;
 } schemes[] = {
-	{"tcp", URL_TCP, 0},	       {"postgres", URL_POSTGRES, 5432},
-	{"postgresql", URL_POSTGRES, 5432}, {"redis", URL_REDIS, 6379},
-	{"http", URL_HTTP, 80},	       {"unix", URL_UNIX, 0},
-	{"file", URL_FILE, 0},
+    {"tcp", URL_TCP, 0},
+    {"postgres", URL_POSTGRES, 5432},
+    {"postgresql", URL_POSTGRES, 5432},
+    {"redis", URL_REDIS, 6379},
+    {"http", URL_HTTP, 80},
+    {"unix", URL_UNIX, 0},
+    {"file", URL_FILE, 0},
 };
 
 /* Copy s into out with the secret part of the userinfo replaced by "***".
@@ -148,9 +151,9 @@ static const char *parse_userinfo(struct url *u, const char *s, size_t len)
 
 	if (u->scheme == URL_TCP || u->scheme == URL_HTTP)
 		return u->scheme == URL_HTTP
-			       ? "credentials in http:// URLs are not supported; use --header "
-				 "'Authorization: ...'"
-			       : "credentials are not allowed in tcp:// URLs";
+			   ? "credentials in http:// URLs are not supported; use --header "
+			     "'Authorization: ...'"
+			   : "credentials are not allowed in tcp:// URLs";
 	if (colon) {
 		if (colon > s && !(u->user = pct_decode(s, (size_t)(colon - s), &bad)))
 			return bad ? "bad %-escape in the user name" : "out of memory";

@@ -12,7 +12,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	for (eof = 0; eof < 2; eof++)
 		for (auth = 0; auth < 2; auth++) {
-			int v = redis_reply_parse((const char *)data, size, eof, auth, d, sizeof(d));
+			int v =
+			    redis_reply_parse((const char *)data, size, eof, auth, d, sizeof(d));
 
 			if (v < REPLY_MORE || v > REPLY_NOTREADY || (eof && v == REPLY_MORE))
 				abort();

@@ -309,6 +309,20 @@ def test_signal_aborts_wait(sig, code):
                           ("INT" if sig == signal.SIGINT else "TERM")]
 
 
+def test_signal_aborts_wait_as_pid1():
+    p = spawn(wait_args("tcp://127.0.0.1:%d" % free_port(), timeout="0"), pid1=True)
+    try:
+        time.sleep(0.3)
+        with open("/proc/%d/task/%d/children" % (p.pid, p.pid)) as f:
+            muster_pid = int(f.read().split()[0])  # unshare's child: PID 1 inside
+        os.kill(muster_pid, signal.SIGTERM)
+        out, err = p.communicate(timeout=5)
+        assert p.returncode == 143
+        assert lines(err) == ["muster: warning: stopped by SIGTERM while waiting"]
+    finally:
+        p.kill()
+
+
 def test_still_waiting_progress_line():
     dead = free_port()
     r = run(wait_args("tcp://127.0.0.1:%d" % dead, timeout="5500ms"), pid1=False)

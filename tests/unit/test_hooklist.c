@@ -146,9 +146,9 @@ static void t_errors(void **st)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(t_order),
-		cmocka_unit_test(t_empty),
-		cmocka_unit_test(t_errors),
+	    cmocka_unit_test(t_order),
+	    cmocka_unit_test(t_empty),
+	    cmocka_unit_test(t_errors),
 	};
 
 	log_setup(LOG_ERROR, LOGF_TEXT);

@@ -23,7 +23,9 @@ static int pg(const void *b, size_t n, int eof)
 	return pg_reply_parse(b, n, eof, d, sizeof(d));
 }
 
-#define PG_E57P03 "E\0\0\0\x3e" "SFATAL\0VFATAL\0C57P03\0Mthe database system is starting up\0\0"
+#define PG_E57P03                                                                                  \
+	"E\0\0\0\x3e"                                                                              \
+	"SFATAL\0VFATAL\0C57P03\0Mthe database system is starting up\0\0"
 
 static void t_pg_startup(void **st)
 {
@@ -42,11 +44,15 @@ static void t_pg_startup(void **st)
 
 static void t_pg_replies(void **st)
 {
-	static const uint8_t auth_md5[] = "R\0\0\0\x0c\0\0\0\x05" "abcd";
+	static const uint8_t auth_md5[] = "R\0\0\0\x0c\0\0\0\x05"
+					  "abcd";
 	static const uint8_t auth_ok[] = "R\0\0\0\x08\0\0\0\0";
-	static const uint8_t e28p01[] = "E\0\0\0\x40" "SFATAL\0C28P01\0Mpassword authentication "
+	static const uint8_t e28p01[] = "E\0\0\0\x40"
+					"SFATAL\0C28P01\0Mpassword authentication "
 					"failed for user \"x\"\0\0";
-	static const uint8_t notice_then_r[] = "N\0\0\0\x09" "Mhi\0\0" "R\0\0\0\x08\0\0\0\0";
+	static const uint8_t notice_then_r[] = "N\0\0\0\x09"
+					       "Mhi\0\0"
+					       "R\0\0\0\x08\0\0\0\0";
 
 	assert_int_equal(pg(PG_E57P03, sizeof(PG_E57P03) - 1, 0), REPLY_NOTREADY);
 	assert_string_equal(d, "57P03 the database system is starting up");
@@ -81,7 +87,10 @@ static void t_pg_partial_and_bad(void **st)
 	assert_string_equal(d, "not a PostgreSQL server (unexpected bytes)");
 	assert_int_equal(pg("X\0\0\0\x04", 5, 0), REPLY_NOTREADY);
 	assert_string_equal(d, "not a PostgreSQL server (unexpected message 0x58)");
-	assert_int_equal(pg("E\0\0\0\x08" "C575", 9, 0), REPLY_NOTREADY);
+	assert_int_equal(pg("E\0\0\0\x08"
+			    "C575",
+			    9, 0),
+			 REPLY_NOTREADY);
 	assert_string_equal(d, "malformed ErrorResponse from the server");
 	assert_int_equal(pg("E\0\0\0\x03", 5, 0), REPLY_READY); /* protocol 2 error text */
 	assert_int_equal(pg("EFATAL: sorry, too many clients already\n", 40, 1), REPLY_READY);
@@ -189,9 +198,10 @@ static void t_http_request(void **st)
 
 	n = http_request_build(b, sizeof(b), &u, &o, err, sizeof(err));
 	assert_true(n > 0);
-	assert_string_equal(b, "GET /h?x=1 HTTP/1.1\r\nHost: app:8080\r\nUser-Agent: muster/"
-			       MUSTER_VERSION "\r\nAccept: */*\r\nConnection: close\r\n"
-			       "X-Probe: 1\r\n\r\n");
+	assert_string_equal(
+	    b, "GET /h?x=1 HTTP/1.1\r\nHost: app:8080\r\nUser-Agent: muster/" MUSTER_VERSION
+	       "\r\nAccept: */*\r\nConnection: close\r\n"
+	       "X-Probe: 1\r\n\r\n");
 	o.nheaders = 2;
 	u.host = "::1";
 	u.port = 80;
@@ -233,9 +243,8 @@ static void t_http_parse(void **st)
 		assert_int_equal(feed_all(&p, chunked, c), 1);
 		assert_int_equal(p.status, 200);
 		assert_int_equal(p.body, 15);
-		assert_int_equal(feed_all(&p, "HTTP/1.1 503 Busy\r\nContent-Length: 3\r\n\r\nabc",
-					  c),
-				 1);
+		assert_int_equal(
+		    feed_all(&p, "HTTP/1.1 503 Busy\r\nContent-Length: 3\r\n\r\nabc", c), 1);
 		assert_int_equal(p.status, 503);
 	}
 	/* interim 100 Continue, then the final response */
@@ -247,8 +256,9 @@ static void t_http_parse(void **st)
 	assert_true(p.headers_done);
 	assert_int_equal(http_resp_eof(&p), 1);
 	/* keep-alive with Content-Length: complete without EOF */
-	assert_int_equal(feed_all(&p, "HTTP/1.1 401 No\r\nConnection: keep-alive\r\n"
-				      "Content-Length: 0\r\n\r\n",
+	assert_int_equal(feed_all(&p,
+				  "HTTP/1.1 401 No\r\nConnection: keep-alive\r\n"
+				  "Content-Length: 0\r\n\r\n",
 				  64),
 			 1);
 	assert_int_equal(p.status, 401);
@@ -266,22 +276,22 @@ static void t_http_malformed(void **st)
 	static const struct {
 		const char *in, *why;
 	} cases[] = {
-		{"SSH-2.0-OpenSSH\r\n", "not an HTTP/1.x response"},
-		{"HTTP/2 200\r\n", "not an HTTP/1.x response"},
-		{"HTTP/1.1 2000 OK\r\n", "bad HTTP status line"},
-		{"HTTP/1.1 20 OK\r\n", "bad HTTP status line"},
-		{"HTTP/1.1 20\r\n", "not an HTTP/1.x response"},
-		{"HTTP/1.1 600 OK\r\n", "bad HTTP status line"},
-		{"HTTP/1.1 200 OK\r\nno colon here\r\n", "malformed HTTP header line"},
-		{"HTTP/1.1 200 OK\r\nContent-Length: 1x\r\n", "bad Content-Length"},
-		{"HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n",
-		 "conflicting Content-Length headers"},
-		{"HTTP/1.1 200 OK\r\nContent-Length: 99999999999999999999999\r\n",
-		 "bad Content-Length"},
-		{"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", "bad chunk size"},
-		{"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1\r\nabc\r\n",
-		 "missing CRLF after a chunk"},
-		{"HTTP/1.1 200 OK\r\nX: a\0b\r\n", "NUL byte in an HTTP header"},
+	    {"SSH-2.0-OpenSSH\r\n", "not an HTTP/1.x response"},
+	    {"HTTP/2 200\r\n", "not an HTTP/1.x response"},
+	    {"HTTP/1.1 2000 OK\r\n", "bad HTTP status line"},
+	    {"HTTP/1.1 20 OK\r\n", "bad HTTP status line"},
+	    {"HTTP/1.1 20\r\n", "not an HTTP/1.x response"},
+	    {"HTTP/1.1 600 OK\r\n", "bad HTTP status line"},
+	    {"HTTP/1.1 200 OK\r\nno colon here\r\n", "malformed HTTP header line"},
+	    {"HTTP/1.1 200 OK\r\nContent-Length: 1x\r\n", "bad Content-Length"},
+	    {"HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n",
+	     "conflicting Content-Length headers"},
+	    {"HTTP/1.1 200 OK\r\nContent-Length: 99999999999999999999999\r\n",
+	     "bad Content-Length"},
+	    {"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", "bad chunk size"},
+	    {"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1\r\nabc\r\n",
+	     "missing CRLF after a chunk"},
+	    {"HTTP/1.1 200 OK\r\nX: a\0b\r\n", "NUL byte in an HTTP header"},
 	};
 	struct http_resp p;
 	size_t i;
@@ -310,11 +320,11 @@ static void t_http_malformed(void **st)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(t_pg_startup),	    cmocka_unit_test(t_pg_replies),
-		cmocka_unit_test(t_pg_partial_and_bad), cmocka_unit_test(t_redis_request),
-		cmocka_unit_test(t_redis_replies),  cmocka_unit_test(t_redis_partial_and_bad),
-		cmocka_unit_test(t_http_expect),    cmocka_unit_test(t_http_request),
-		cmocka_unit_test(t_http_parse),	    cmocka_unit_test(t_http_malformed),
+	    cmocka_unit_test(t_pg_startup),	    cmocka_unit_test(t_pg_replies),
+	    cmocka_unit_test(t_pg_partial_and_bad), cmocka_unit_test(t_redis_request),
+	    cmocka_unit_test(t_redis_replies),	    cmocka_unit_test(t_redis_partial_and_bad),
+	    cmocka_unit_test(t_http_expect),	    cmocka_unit_test(t_http_request),
+	    cmocka_unit_test(t_http_parse),	    cmocka_unit_test(t_http_malformed),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -122,9 +122,9 @@ static void t_expand_vars(void **st)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(t_plain),	 cmocka_unit_test(t_quotes),
-		cmocka_unit_test(t_vars),	 cmocka_unit_test(t_errors),
-		cmocka_unit_test(t_no_expand), cmocka_unit_test(t_expand_vars),
+	    cmocka_unit_test(t_plain),	   cmocka_unit_test(t_quotes),
+	    cmocka_unit_test(t_vars),	   cmocka_unit_test(t_errors),
+	    cmocka_unit_test(t_no_expand), cmocka_unit_test(t_expand_vars),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

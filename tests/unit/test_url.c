@@ -64,7 +64,8 @@ static void t_postgres(void **st)
 	assert_string_equal(u.host, "::1");
 	assert_int_equal(u.port, 6543);
 	assert_string_equal(u.path, "my db");
-	assert_string_equal(u.display, "postgresql://us%40er:***@[::1]:6543/my%20db?sslmode=disable");
+	assert_string_equal(u.display,
+			    "postgresql://us%40er:***@[::1]:6543/my%20db?sslmode=disable");
 	url_free(&u);
 	ok("postgres://db", &u);
 	assert_null(u.user);
@@ -188,10 +189,14 @@ static void t_redact(void **st)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(t_tcp),    cmocka_unit_test(t_postgres),
-		cmocka_unit_test(t_redis),  cmocka_unit_test(t_http),
-		cmocka_unit_test(t_local),  cmocka_unit_test(t_errors),
-		cmocka_unit_test(t_password_never_in_errors), cmocka_unit_test(t_redact),
+	    cmocka_unit_test(t_tcp),
+	    cmocka_unit_test(t_postgres),
+	    cmocka_unit_test(t_redis),
+	    cmocka_unit_test(t_http),
+	    cmocka_unit_test(t_local),
+	    cmocka_unit_test(t_errors),
+	    cmocka_unit_test(t_password_never_in_errors),
+	    cmocka_unit_test(t_redact),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

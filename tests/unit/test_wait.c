@@ -11,7 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <signal.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -55,7 +57,7 @@ static void urls(struct strlist *l, const char *s)
 
 static void t_backoff(void **st)
 {
-	static const int64_t fast[] = {10, 10, 15, 22, 33, 40, 40};
+	static const int64_t fast[] = {10, 10, 15, 20, 20, 20, 20};
 	unsigned i;
 
 	for (i = 0; i < 7; i++)
@@ -224,6 +226,75 @@ static void t_probe_silent_server(void **st)
 	close(fd);
 }
 
+/* A one-shot HTTP server on a unix socket in a child process: it reads the
+ * request, checks it holds `want`, answers `reply` (or 400) and exits. */
+static pid_t http_child(const char *path, const char *want, const char *reply)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	pid_t pid;
+
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	unlink(path);
+	assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	assert_int_equal(listen(fd, 4), 0);
+	pid = fork();
+	if (pid == 0) {
+		char req[4096] = "";
+		size_t n = 0;
+		int c = accept(fd, NULL, NULL);
+		ssize_t k;
+
+		while (n < sizeof(req) - 1 && !strstr(req, "\r\n\r\n") &&
+		       (k = read(c, req + n, sizeof(req) - 1 - n)) > 0)
+			n += (size_t)k;
+		if (!strstr(req, want))
+			reply = "HTTP/1.1 400 Bad\r\nContent-Length: 0\r\n\r\n";
+		if (write(c, reply, strlen(reply)) < 0)
+			_exit(1);
+		sleep(2); /* keep-alive: never close first */
+		_exit(0);
+	}
+	close(fd);
+	return pid;
+}
+
+static void t_probe_http_unix(void **st)
+{
+	const char *hdrs[] = {"Host: app.local", "X-Token: abc"};
+	struct probe_opts o = {
+	    .timeout_ms = 1000, .expect = "200-399,401", .headers = hdrs, .nheaders = 2};
+	struct probe_result r;
+	struct url u;
+	char path[64], err[256];
+	pid_t pid;
+
+	snprintf(path, sizeof(path), "/tmp/muster-http-%d.sock", (int)getpid());
+	o.unix_socket = path;
+	assert_int_equal(url_parse("http://localhost/healthz", &u, err, sizeof(err)), 0);
+	pid = http_child(path,
+			 "GET /healthz HTTP/1.1\r\nUser-Agent: muster/" MUSTER_VERSION
+			 "\r\nAccept: */*\r\nConnection: close\r\nHost: app.local\r\n"
+			 "X-Token: abc\r\n\r\n",
+			 "HTTP/1.1 401 Unauthorized\r\nContent-Length: 5\r\n\r\nnope!");
+	assert_int_equal(probe_once(&u, &o, &r), 0);
+	assert_true(r.ready);
+	assert_int_equal(r.http_status, 401);
+	assert_string_equal(r.detail, "HTTP 401");
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+
+	o.expect = NULL; /* 2xx */
+	pid = http_child(path, "GET /healthz", "HTTP/1.1 401 Unauthorized\r\n\r\n");
+	assert_int_equal(probe_once(&u, &o, &r), 0);
+	assert_false(r.ready);
+	assert_int_equal(r.http_status, 401);
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	url_free(&u);
+	unlink(path);
+}
+
 static void t_resolve_literal(void **st)
 {
 	struct resolve_addrs a;
@@ -263,12 +334,18 @@ static void t_resolve_hosts(void **st)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(t_backoff),	     cmocka_unit_test(t_all_ready),
-		cmocka_unit_test(t_malformed_first), cmocka_unit_test(t_timeout),
-		cmocka_unit_test(t_abort),	     cmocka_unit_test(t_expand_env),
-		cmocka_unit_test(t_probe_once),	     cmocka_unit_test(t_probe_unix),
-		cmocka_unit_test(t_probe_silent_server), cmocka_unit_test(t_resolve_literal),
-		cmocka_unit_test(t_resolve_hosts),
+	    cmocka_unit_test(t_backoff),
+	    cmocka_unit_test(t_all_ready),
+	    cmocka_unit_test(t_malformed_first),
+	    cmocka_unit_test(t_timeout),
+	    cmocka_unit_test(t_abort),
+	    cmocka_unit_test(t_expand_env),
+	    cmocka_unit_test(t_probe_once),
+	    cmocka_unit_test(t_probe_unix),
+	    cmocka_unit_test(t_probe_silent_server),
+	    cmocka_unit_test(t_resolve_literal),
+	    cmocka_unit_test(t_resolve_hosts),
+	    cmocka_unit_test(t_probe_http_unix),
 	};
 
 	log_setup(LOG_ERROR, LOGF_TEXT);
