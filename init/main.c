@@ -9,6 +9,11 @@
 #include "cli.h"
 #include "conf.h"
 #include "log.h"
+#include "parse.h"
+#include "privdrop.h"
+#include "secrets.h"
+
+#include <sys/wait.h>
 
 extern char **environ;
 
@@ -59,6 +64,35 @@ int main(int argc, char **argv)
 	r = load_conf(&c, mode, argc, argv);
 	if (r)
 		return r < 0 ? 0 : r;
-	log_error("not implemented yet");
-	return 1;
+	/* TEMP wiring (h2-security): only secrets + privilege drop, so the
+	 * security integration tests run before the lead's supervisor lands. */
+	if (mode != MODE_MAIN || !c.argv || !c.argv[0]) {
+		log_error("not implemented yet");
+		return 1;
+	}
+	{
+		struct priv_plan plan;
+		pid_t pid;
+		int st;
+
+		if (secrets_load(&c))
+			return EXIT_CONFIG;
+		if (priv_prepare(&c, &plan))
+			return EXIT_CONFIG;
+		pid = fork();
+		if (pid < 0)
+			return 1;
+		if (pid == 0) {
+			r = priv_child_setup(&plan);
+			if (r)
+				_exit(r);
+			execvp(c.argv[0], c.argv);
+			log_error("cannot run %s: %s", c.argv[0], strerror(errno));
+			_exit(errno == ENOENT ? EXIT_NOTFOUND : EXIT_NOEXEC);
+		}
+		while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+			;
+		priv_plan_free(&plan);
+		return exit_code_of_status(st);
+	}
 }
