@@ -81,9 +81,10 @@ bool path_inside(const char *path, const char *dir)
 }
 
 /* Read at most ENV_STRLEN_MAX bytes of `path` (following symlinks) into a
- * NUL-terminated buffer.  `var` names the variable for messages. */
-static int read_value(int dirfd, const char *path, const char *var, const char *shown,
-		      char **out, size_t *outlen)
+ * NUL-terminated, cleaned buffer.  `var` names the variable for messages,
+ * `name` is the variable that will hold the value. */
+static int read_value(int dirfd, const char *path, const char *var, const char *name,
+		      const char *shown, char **out, size_t *outlen)
 {
 	struct stat st;
 	size_t cap = ENV_STRLEN_MAX + 1, n = 0;
@@ -123,7 +124,7 @@ static int read_value(int dirfd, const char *path, const char *var, const char *
 			  shown);
 		goto fail;
 	}
-	if (!env_entry_fits(strlen(var), n)) {
+	if (!env_entry_fits(strlen(name), n)) {
 		log_error("%s: %s is larger than the kernel allows for one environment "
 			  "variable (%u bytes with its name)",
 			  var, shown, ENV_STRLEN_MAX);
@@ -189,7 +190,7 @@ static int env_dir_load(const char *dir)
 			r = -EINVAL;
 			continue;
 		}
-		r = read_value(dfd, name, name, shown, &val, &len);
+		r = read_value(dfd, name, name, name, shown, &val, &len);
 		if (r)
 			continue;
 		r = set_var(name, val);
@@ -277,7 +278,7 @@ static int expand_one(const struct muster_conf *c, const char *var)
 		log_error("both %s and %s are set (but they are exclusive)", name, var);
 		return -EINVAL;
 	}
-	r = read_value(AT_FDCWD, path, var, path, &val, &len);
+	r = read_value(AT_FDCWD, path, var, name, path, &val, &len);
 	if (r)
 		return r;
 	r = set_var(name, val);

@@ -90,6 +90,22 @@ bool group_has_member(const char *members, const char *user)
 	return false;
 }
 
+/* Close a database file; a read error (EISDIR...) is an error. */
+static int db_close(FILE *f, const char *path)
+{
+	int bad;
+
+	if (!f)
+		return 0;
+	bad = ferror(f);
+	fclose(f);
+	if (bad) {
+		log_error("--user: cannot read %s", path);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 /* Open a database file; a missing one reads as empty (scratch images). */
 static int db_open(const char *path, FILE **f)
 {
@@ -127,9 +143,7 @@ static int find_user(const char *path, const char *user, bool numeric, uint32_t 
 		break;
 	}
 	free(line);
-	if (f)
-		fclose(f);
-	return 0;
+	return db_close(f, path);
 }
 
 static int add_group(struct ident *id, gid_t g)
@@ -180,9 +194,7 @@ static int scan_groups(const char *path, const char *group, bool numeric, uint32
 		}
 	}
 	free(line);
-	if (f)
-		fclose(f);
-	return r;
+	return db_close(f, path) ?: r;
 }
 
 int user_resolve(const char *spec, const char *passwd_path, const char *group_path,
