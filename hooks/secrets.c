@@ -56,6 +56,14 @@ bool env_entry_fits(size_t namelen, size_t vallen)
 	       namelen + vallen + 2 <= ENV_STRLEN_MAX;
 }
 
+static bool dotdot(const char *s)
+{
+	for (const char *p = s; (p = strstr(p, "/..")); p += 3)
+		if (p[3] == '/' || p[3] == '\0')
+			return true;
+	return false;
+}
+
 bool path_inside(const char *path, const char *dir)
 {
 	size_t dl = strlen(dir);
@@ -71,13 +79,9 @@ bool path_inside(const char *path, const char *dir)
 		rest = path + dl;
 	else
 		return false;
-	/* rest starts with '/'; something must follow, and no ".." part */
-	if (!rest[1])
-		return false;
-	for (const char *p = rest; (p = strstr(p, "/..")); p += 3)
-		if (p[3] == '/' || p[3] == '\0')
-			return false;
-	return true;
+	/* rest starts with '/' and something must follow; no ".." part in
+	 * either (only unresolved paths can have one) */
+	return rest[1] && !dotdot(path) && !dotdot(dir);
 }
 
 /* Read at most ENV_STRLEN_MAX bytes of `path` (following symlinks) into a

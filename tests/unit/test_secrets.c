@@ -88,6 +88,8 @@ static void test_inside(void **s)
 	assert_false(path_inside("run/secrets/db", "/run/secrets"));
 	assert_false(path_inside("/etc/passwd", "/run/secrets"));
 	assert_false(path_inside("/", "/"));
+	assert_false(path_inside("/../x", "/.."));
+	assert_false(path_inside("/a/b", "/a/../a"));
 }
 
 /* --- secrets_load on files --- */
