@@ -1,0 +1,50 @@
+"""The security stage inside a real runc container with a scratch rootfs
+(only /muster and busybox): a root-only secret in /run/secrets, the workload
+as the image's app user."""
+import os
+import shutil
+
+import pytest
+
+from runc_harness import Container
+
+# Docker's default capability set: what `docker run` gives PID 1
+DOCKER_CAPS = ["CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FSETID", "CAP_FOWNER", "CAP_MKNOD",
+               "CAP_NET_RAW", "CAP_SETGID", "CAP_SETUID", "CAP_SETFCAP", "CAP_SETPCAP",
+               "CAP_NET_BIND_SERVICE", "CAP_SYS_CHROOT", "CAP_KILL", "CAP_AUDIT_WRITE"]
+
+pytestmark = pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("runc"),
+                                reason="needs root and runc")
+
+SCRIPT = ('echo "DB_PASSWORD=$DB_PASSWORD"; env | grep -c _FILE; '
+          'cat /run/secrets/db || echo "cat failed"; id; '
+          'grep -E "^(Cap(Prm|Eff|Bnd|Amb)|NoNewPrivs|Seccomp):" /proc/self/status')
+
+
+def test_root_only_secret_reaches_app_user_who_cannot_read_it():
+    c = Container(["/muster", "--user", "app", "--cap-keep", "NET_BIND_SERVICE",
+                   "--seccomp", "default", "--", "/bin/sh", "-c", SCRIPT],
+                  env={"DB_PASSWORD_FILE": "/run/secrets/db"}, caps=DOCKER_CAPS)
+    c.write("run/secrets/db", "hunter2\n", mode=0o400)
+    r = c.run()
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == ("DB_PASSWORD=hunter2\n"
+                        "0\n"
+                        "cat failed\n"
+                        "uid=1000(app) gid=1000(app) groups=1000(app)\n"
+                        "CapPrm:\t0000000000000400\n"
+                        "CapEff:\t0000000000000400\n"
+                        "CapBnd:\t0000000000000400\n"
+                        "CapAmb:\t0000000000000400\n"
+                        "NoNewPrivs:\t1\n"
+                        "Seccomp:\t2\n")
+    assert "cat: can't open '/run/secrets/db': Permission denied" in r.stderr
+    assert "hunter2" not in r.stderr
+
+
+def test_unknown_user_in_scratch_image_exits_78():
+    c = Container(["/muster", "--user", "postgres", "--", "/bin/echo", "started"],
+                  caps=DOCKER_CAPS)
+    r = c.run()
+    assert (r.returncode, r.stdout) == (78, "")
+    assert "unknown user 'postgres' (not in /etc/passwd)" in r.stderr
