@@ -60,8 +60,8 @@ static bool already(const struct priv_plan *p)
 	uid_t r, e, s;
 	gid_t rg, eg, sg;
 
-	return !getresuid(&r, &e, &s) && !getresgid(&rg, &eg, &sg) && r == p->uid &&
-	       e == p->uid && s == p->uid && rg == p->gid && eg == p->gid && sg == p->gid;
+	return !getresuid(&r, &e, &s) && !getresgid(&rg, &eg, &sg) && r == p->uid && e == p->uid &&
+	       s == p->uid && rg == p->gid && eg == p->gid && sg == p->gid;
 }
 
 static int set_ids(const struct priv_plan *p)

@@ -25,23 +25,23 @@
 #include "conf.h"
 
 struct priv_plan {
-	bool change_id;     /* --user given */
+	bool change_id; /* --user given */
 	uid_t uid;
 	gid_t gid;
-	gid_t *groups;      /* supplementary groups, primary first */
+	gid_t *groups; /* supplementary groups, primary first */
 	size_t ngroups;
-	char *home;         /* HOME for the child */
-	char *user;         /* USER for the child; NULL: unset it */
-	bool drop_caps;     /* --user or --cap-keep given */
-	uint64_t keep;      /* capabilities kept, bit N = capability N */
-	bool nnp;           /* set PR_SET_NO_NEW_PRIVS */
-	void *seccomp;      /* filter (scfilter.h), NULL: none */
+	char *home;	    /* HOME for the child */
+	char *user;	    /* USER for the child; NULL: unset it */
+	bool drop_caps;	    /* --user or --cap-keep given */
+	uint64_t keep;	    /* capabilities kept, bit N = capability N */
+	bool nnp;	    /* set PR_SET_NO_NEW_PRIVS */
+	void *seccomp;	    /* filter (scfilter.h), NULL: none */
 	bool hooks_as_root; /* hooks: leave muster's identity alone */
 };
 
 /* Where --user names come from (the image's files). */
 #define PRIV_PASSWD "/etc/passwd"
-#define PRIV_GROUP "/etc/group"
+#define PRIV_GROUP  "/etc/group"
 
 /* Resolve `c` into `p` before fork.  Returns 0, or -EINVAL after logging
  * one error (unknown user, group, capability or syscall, unreadable

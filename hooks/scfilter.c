@@ -31,6 +31,7 @@
 #include "log.h"
 #include "scprof.h"
 
+/* clang-format off */
 const char *const scfilter_default_deny[] = {
 	/* mounts and namespaces */
 	"mount", "umount", "umount2", "pivot_root", "unshare", "setns", "fsopen", "fsconfig",
@@ -61,11 +62,12 @@ const char *const scfilter_default_deny[] = {
 	"security", "tuxcall", "vserver",
 	NULL,
 };
+/* clang-format on */
 
 /* clone flags that create namespaces (Docker's mask) */
-#define NS_FLAGS                                                                            \
-	(CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | CLONE_NEWPID |         \
-	 CLONE_NEWNET | CLONE_NEWCGROUP)
+#define NS_FLAGS                                                                                   \
+	(CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET | \
+	 CLONE_NEWCGROUP)
 
 #if defined(__s390x__) || defined(__s390__)
 #define CLONE_FLAGS_ARG 1 /* s390 swaps clone's first two arguments */
@@ -148,9 +150,12 @@ static int add_default(scmp_filter_ctx ctx, const struct sc_profile *p)
 static uint32_t action_of(enum sc_action a, int err)
 {
 	switch (a) {
-	case SC_DENY: return SCMP_ACT_ERRNO((uint32_t)err);
-	case SC_KILL: return SCMP_ACT_KILL_PROCESS;
-	default: return SCMP_ACT_ALLOW;
+	case SC_DENY:
+		return SCMP_ACT_ERRNO((uint32_t)err);
+	case SC_KILL:
+		return SCMP_ACT_KILL_PROCESS;
+	default:
+		return SCMP_ACT_ALLOW;
 	}
 }
 

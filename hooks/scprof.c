@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* clang-format off */
 #define E(x) {#x, x}
 static const struct {
 	const char *name;
@@ -20,6 +21,7 @@ static const struct {
 	E(ENOTSOCK), E(ECONNREFUSED), E(ENOTDIR), E(EISDIR), E(EXDEV), E(ENODATA),
 };
 #undef E
+/* clang-format on */
 
 int errno_parse(const char *s)
 {
@@ -40,7 +42,7 @@ int errno_parse(const char *s)
 }
 
 static int fail(char *err, size_t errlen, int line, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 static int fail(char *err, size_t errlen, int line, const char *fmt, ...)
 {
 	va_list ap;
@@ -130,8 +132,10 @@ static int parse_line(char *s, int ln, struct sc_profile *p, bool *seen_default,
 		return 0;
 	}
 	if (parse_action(w[0], &act))
-		return fail(err, errlen, ln, "unknown keyword '%s' (allow, deny, kill, default, "
-				      "include)", shown(w[0], sb, sizeof(sb)));
+		return fail(err, errlen, ln,
+			    "unknown keyword '%s' (allow, deny, kill, default, "
+			    "include)",
+			    shown(w[0], sb, sizeof(sb)));
 	if (n < 2 || (n == 3 && act != SC_DENY))
 		return fail(err, errlen, ln, "expected '%s NAME%s'", w[0],
 			    act == SC_DENY ? " [ERRNO]" : "");

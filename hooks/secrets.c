@@ -124,8 +124,7 @@ static int read_value(int dirfd, const char *path, const char *var, const char *
 	close(fd);
 	fd = -1;
 	if (secret_value_clean(buf, &n)) {
-		log_error("%s: %s holds a NUL byte, which no environment variable can", var,
-			  shown);
+		log_error("%s: %s holds a NUL byte, which no environment variable can", var, shown);
 		goto fail;
 	}
 	if (!env_entry_fits(strlen(name), n)) {
@@ -225,8 +224,7 @@ static char *resolve(const char *path)
 		return NULL;
 	}
 	parent = realpath(dirname(a), NULL);
-	if (!parent || asprintf(&out, "%s/%s", strcmp(parent, "/") ? parent : "",
-				basename(b)) < 0)
+	if (!parent || asprintf(&out, "%s/%s", strcmp(parent, "/") ? parent : "", basename(b)) < 0)
 		out = strdup(path);
 	free(parent);
 	free(a);

@@ -50,8 +50,8 @@ struct ident {
 	gid_t gid;
 	gid_t *groups; /* supplementary groups, primary first */
 	size_t ngroups;
-	char *name;    /* from passwd, NULL: uid not in passwd */
-	char *home;    /* from passwd, "/" when unknown or empty */
+	char *name; /* from passwd, NULL: uid not in passwd */
+	char *home; /* from passwd, "/" when unknown or empty */
 };
 
 /* Resolve `spec` (USER[:GROUP]) against the two files; a missing file is

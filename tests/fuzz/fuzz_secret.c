@@ -18,8 +18,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(buf, data, size);
 	if (!secret_value_clean(buf, &n)) {
 		/* no NUL, a prefix of the input, no trailing LF left */
-		if (n > size || memchr(buf, '\0', n) || buf[n] != '\0' ||
-		    memcmp(buf, data, n) || (n && buf[n - 1] == '\n'))
+		if (n > size || memchr(buf, '\0', n) || buf[n] != '\0' || memcmp(buf, data, n) ||
+		    (n && buf[n - 1] == '\n'))
 			abort();
 	} else if (!memchr(data, '\0', size)) {
 		abort();

@@ -51,8 +51,8 @@ static void test_list(void **s)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_names),
-		cmocka_unit_test(test_list),
+	    cmocka_unit_test(test_names),
+	    cmocka_unit_test(test_list),
 	};
 
 	log_setup(-1, 0);

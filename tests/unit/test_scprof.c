@@ -100,7 +100,8 @@ static void test_bad(void **s)
 	bad("include\n", "line 1: expected 'include default'");
 	bad("include docker\n", "line 1: expected 'include default'");
 	bad("default kill\ninclude default\n", "line 2: 'include default' needs 'default allow'");
-	bad("deny \x01\xff\n", "line 1: unknown syscall '?" "?'");
+	bad("deny \x01\xff\n", "line 1: unknown syscall '?"
+			       "?'");
 	bad("deny aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n",
 	    "line 1: unknown syscall 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...'");
 	{
@@ -142,6 +143,7 @@ static void test_build(void **s)
 {
 	void *f = (void *)1;
 	const char *path;
+	uint32_t attr;
 
 	assert_int_equal(scfilter_build("none", &f), 0);
 	assert_null(f);
@@ -149,6 +151,13 @@ static void test_build(void **s)
 	assert_null(f);
 	assert_int_equal(scfilter_build("default", &f), 0);
 	assert_non_null(f);
+	/* foreign-architecture syscalls kill; no_new_privs is ours to set */
+	assert_int_equal(seccomp_attr_get(f, SCMP_FLTATR_ACT_BADARCH, &attr), 0);
+	assert_int_equal(attr, SCMP_ACT_KILL_PROCESS);
+	assert_int_equal(seccomp_attr_get(f, SCMP_FLTATR_CTL_NNP, &attr), 0);
+	assert_int_equal(attr, 0);
+	assert_int_equal(seccomp_arch_exist(f, SCMP_ARCH_NATIVE), 0);
+	assert_int_equal(seccomp_arch_exist(f, SCMP_ARCH_X86), -EEXIST);
 	scfilter_free(f);
 	/* every name of the default list is one libseccomp knows */
 	for (const char *const *n = scfilter_default_deny; *n; n++)
@@ -175,10 +184,10 @@ static void test_build(void **s)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_good),
-		cmocka_unit_test(test_bad),
-		cmocka_unit_test(test_errno),
-		cmocka_unit_test(test_build),
+	    cmocka_unit_test(test_good),
+	    cmocka_unit_test(test_bad),
+	    cmocka_unit_test(test_errno),
+	    cmocka_unit_test(test_build),
 	};
 
 	log_setup(-1, 0);

@@ -38,9 +38,9 @@ static void test_clean(void **s)
 	clean("pw\r\n", 4, "pw", 0);
 	clean("pw\n\n\r\n", 6, "pw", 0);
 	clean("a\nb\n", 4, "a\nb", 0);
-	clean("pw\r", 3, "pw\r", 0);     /* a lone CR stays */
+	clean("pw\r", 3, "pw\r", 0);	 /* a lone CR stays */
 	clean("pw\n\r", 4, "pw\n\r", 0); /* CR after the last LF stays */
-	clean(" pw \n", 5, " pw ", 0);   /* blanks are content */
+	clean(" pw \n", 5, " pw ", 0);	 /* blanks are content */
 	clean("", 0, "", 0);
 	clean("\n", 1, "", 0);
 	clean("\r\n", 2, "", 0);
@@ -277,14 +277,14 @@ static void test_env_dir(void **s)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_clean),
-		cmocka_unit_test(test_names),
-		cmocka_unit_test(test_fits),
-		cmocka_unit_test(test_inside),
-		cmocka_unit_test_setup_teardown(test_load_inside, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_load_named_and_symlink, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_load_errors, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_env_dir, setup, teardown),
+	    cmocka_unit_test(test_clean),
+	    cmocka_unit_test(test_names),
+	    cmocka_unit_test(test_fits),
+	    cmocka_unit_test(test_inside),
+	    cmocka_unit_test_setup_teardown(test_load_inside, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_load_named_and_symlink, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_load_errors, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_env_dir, setup, teardown),
 	};
 
 	log_setup(-1, 0); /* silence expected errors */

@@ -49,14 +49,14 @@ static void test_passwd_line(void **s)
 	assert_int_equal(pw("# comment:x:0:0::/:", &e), -EINVAL);
 	assert_int_equal(pw("+nis:x:0:0::/:", &e), -EINVAL);
 	assert_int_equal(pw("-nis:x:0:0::/:", &e), -EINVAL);
-	assert_int_equal(pw(":x:0:0::/:/bin/sh", &e), -EINVAL);         /* no name */
-	assert_int_equal(pw("a:x:0:0::/", &e), -EINVAL);                /* 6 fields */
-	assert_int_equal(pw("a:x:0:0::/:sh:extra", &e), -EINVAL);       /* 8 fields */
-	assert_int_equal(pw("a:x::0::/:sh", &e), -EINVAL);              /* empty uid */
-	assert_int_equal(pw("a:x:-1:0::/:sh", &e), -EINVAL);            /* negative */
-	assert_int_equal(pw("a:x:1e3:0::/:sh", &e), -EINVAL);           /* not decimal */
-	assert_int_equal(pw("a:x: 1:0::/:sh", &e), -EINVAL);            /* blank */
-	assert_int_equal(pw("a:x:4294967295:0::/:sh", &e), -EINVAL);    /* (uid_t)-1 */
+	assert_int_equal(pw(":x:0:0::/:/bin/sh", &e), -EINVAL);	     /* no name */
+	assert_int_equal(pw("a:x:0:0::/", &e), -EINVAL);	     /* 6 fields */
+	assert_int_equal(pw("a:x:0:0::/:sh:extra", &e), -EINVAL);    /* 8 fields */
+	assert_int_equal(pw("a:x::0::/:sh", &e), -EINVAL);	     /* empty uid */
+	assert_int_equal(pw("a:x:-1:0::/:sh", &e), -EINVAL);	     /* negative */
+	assert_int_equal(pw("a:x:1e3:0::/:sh", &e), -EINVAL);	     /* not decimal */
+	assert_int_equal(pw("a:x: 1:0::/:sh", &e), -EINVAL);	     /* blank */
+	assert_int_equal(pw("a:x:4294967295:0::/:sh", &e), -EINVAL); /* (uid_t)-1 */
 	assert_int_equal(pw("a:x:99999999999999999999:0::/:", &e), -EINVAL);
 	assert_int_equal(pw("a:x:0:0x10::/:sh", &e), -EINVAL);
 	assert_int_equal(pw("just a line", &e), -EINVAL);
@@ -234,12 +234,12 @@ static void test_resolve_errors(void **s)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_passwd_line),
-		cmocka_unit_test(test_group_line),
-		cmocka_unit_test(test_members),
-		cmocka_unit_test(test_id_parse),
-		cmocka_unit_test_setup_teardown(test_resolve, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_resolve_errors, setup, teardown),
+	    cmocka_unit_test(test_passwd_line),
+	    cmocka_unit_test(test_group_line),
+	    cmocka_unit_test(test_members),
+	    cmocka_unit_test(test_id_parse),
+	    cmocka_unit_test_setup_teardown(test_resolve, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_resolve_errors, setup, teardown),
 	};
 
 	log_setup(-1, 0); /* silence expected errors */
