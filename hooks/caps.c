@@ -56,7 +56,7 @@ static const char *cap_name(int cap)
 	return n ? n : "?";
 }
 
-int caps_drop_bounding(uint64_t keep)
+int caps_drop_bounding(uint64_t keep, bool may_skip)
 {
 	int cap, rc;
 
@@ -75,6 +75,12 @@ int caps_drop_bounding(uint64_t keep)
 		if (in < 0)
 			break;
 		if (in == 1 && !(keep & (1ull << cap))) {
+			capng_get_caps_process();
+			if (may_skip && capng_have_capabilities(CAPNG_SELECT_CAPS) == CAPNG_NONE) {
+				log_warn("capability bounding set left as it is: muster already "
+					 "runs without capabilities (no CAP_SETPCAP)");
+				return 0;
+			}
 			log_error("cannot drop %s from the capability bounding set "
 				  "(muster lacks CAP_SETPCAP; capng_apply: %d)",
 				  cap_name(cap), rc);

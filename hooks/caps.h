@@ -20,8 +20,12 @@ int cap_parse(const char *name);
 int caps_parse_list(const struct strlist *l, uint64_t *mask);
 
 /* Before the uid change, as root: drop every capability not in `keep`
- * from the bounding set.  Returns 0 or -errno (logged). */
-int caps_drop_bounding(uint64_t keep);
+ * from the bounding set.  With `may_skip` (no_new_privs will be set), a
+ * process that has no capability at all (started as a non-root user, so
+ * it cannot drop any) keeps its bounding set with a warning: nothing can
+ * raise a capability from it under no_new_privs.  Returns 0 or -errno
+ * (logged). */
+int caps_drop_bounding(uint64_t keep, bool may_skip);
 
 /* After the uid change: effective, permitted and inheritable become
  * `keep`; with `ambient`, the ambient set becomes `keep` too (so the caps

@@ -106,7 +106,7 @@ static int set_env(const struct priv_plan *p)
 
 int priv_apply(const struct priv_plan *p, bool with_seccomp)
 {
-	if (p->drop_caps && caps_drop_bounding(p->keep))
+	if (p->drop_caps && caps_drop_bounding(p->keep, p->nnp))
 		return -EPERM;
 	if (p->change_id && (set_ids(p) || set_env(p)))
 		return -EPERM;

@@ -48,3 +48,30 @@ def test_unknown_user_in_scratch_image_exits_78():
     r = c.run()
     assert (r.returncode, r.stdout) == (78, "")
     assert "unknown user 'postgres' (not in /etc/passwd)" in r.stderr
+
+
+def test_already_the_app_user_is_accepted():
+    """`USER app` in the Dockerfile and [security] user = app: nothing to
+    change and no right to change it; the bounding set cannot be dropped
+    without CAP_SETPCAP, and no_new_privs makes it unusable anyway."""
+    c = Container(["/muster", "--user", "app", "--", "/bin/grep", "-E",
+                   "^(Uid|Gid|Groups|CapPrm|CapEff|CapAmb|NoNewPrivs):", "/proc/self/status"],
+                  user=(1000, 1000), caps=DOCKER_CAPS)
+    r = c.run()
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == ("Uid:\t1000\t1000\t1000\t1000\n"
+                        "Gid:\t1000\t1000\t1000\t1000\n"
+                        "Groups:\t \n"  # as runc left them (none): no right to change
+                        "CapPrm:\t0000000000000000\n"
+                        "CapEff:\t0000000000000000\n"
+                        "CapAmb:\t0000000000000000\n"
+                        "NoNewPrivs:\t1\n")
+    assert "bounding set left as it is" in r.stderr
+
+
+def test_non_root_cannot_become_another_user():
+    c = Container(["/muster", "--user", "nobody", "--", "/bin/echo", "started"],
+                  user=(1000, 1000), caps=DOCKER_CAPS)
+    r = c.run()
+    assert (r.returncode, r.stdout) == (78, "")
+    assert "--user: setgroups: Operation not permitted" in r.stderr
