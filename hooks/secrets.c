@@ -123,11 +123,14 @@ static int read_value(int dirfd, const char *path, const char *var, const char *
 	}
 	close(fd);
 	fd = -1;
+	if (n == cap) /* more than the limit, whatever cleaning would leave */
+		goto too_large;
 	if (secret_value_clean(buf, &n)) {
 		log_error("%s: %s holds a NUL byte, which no environment variable can", var, shown);
 		goto fail;
 	}
 	if (!env_entry_fits(strlen(name), n)) {
+too_large:
 		log_error("%s: %s is larger than the kernel allows for one environment "
 			  "variable (%u bytes with its name)",
 			  var, shown, ENV_STRLEN_MAX);

@@ -195,7 +195,7 @@ static void test_load_named_and_symlink(void **s)
 static void test_load_errors(void **s)
 {
 	struct muster_conf c;
-	static char big[ENV_STRLEN_MAX];
+	static char big[ENV_STRLEN_MAX + 2];
 
 	conf_with_dir(&c);
 	/* both set */
@@ -222,7 +222,7 @@ static void test_load_errors(void **s)
 	assert_null(getenv("C"));
 	unsetenv("C_FILE");
 	/* the largest value that fits, then one byte more */
-	memset(big, 'x', sizeof(big));
+	memset(big, 'x', ENV_STRLEN_MAX);
 	put("secrets/big", big, ENV_STRLEN_MAX - 3, 0600); /* "D=" + v + NUL */
 	setenv("D_FILE", at("secrets/big"), 1);
 	assert_int_equal(secrets_load(&c), 0);
@@ -230,6 +230,12 @@ static void test_load_errors(void **s)
 	unsetenv("D");
 	put("secrets/big", big, ENV_STRLEN_MAX - 2, 0600);
 	setenv("D_FILE", at("secrets/big"), 1);
+	assert_int_equal(secrets_load(&c), -EINVAL);
+	/* content past the limit is never cut off, even behind newlines */
+	memset(big, '\n', sizeof(big));
+	big[0] = 'a';
+	big[sizeof(big) - 1] = 'z';
+	put("secrets/big", big, sizeof(big), 0600);
 	assert_int_equal(secrets_load(&c), -EINVAL);
 	unsetenv("D_FILE");
 	/* a directory is not a secret file */
