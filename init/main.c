@@ -75,10 +75,10 @@ int main(int argc, char **argv)
 		pid_t pid;
 		int st;
 
-		if (secrets_load(&c))
+		if (secrets_load(&c) || priv_prepare(&c, &plan)) {
+			conf_free(&c);
 			return EXIT_CONFIG;
-		if (priv_prepare(&c, &plan))
-			return EXIT_CONFIG;
+		}
 		pid = fork();
 		if (pid < 0)
 			return 1;
@@ -93,6 +93,7 @@ int main(int argc, char **argv)
 		while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
 			;
 		priv_plan_free(&plan);
+		conf_free(&c);
 		return exit_code_of_status(st);
 	}
 }
