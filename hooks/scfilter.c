@@ -26,6 +26,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -162,13 +163,19 @@ static uint32_t action_of(enum sc_action a, int err)
 static int read_profile(const char *path, struct sc_profile *p)
 {
 	char *buf = NULL, err[256];
+	struct stat st;
 	size_t n = 0;
 	ssize_t r;
 	int fd, rc = -EINVAL;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0) {
 		log_error("--seccomp %s: %s", path, strerror(errno));
+		return -EINVAL;
+	}
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		log_error("--seccomp %s: not a regular file", path);
+		close(fd);
 		return -EINVAL;
 	}
 	buf = malloc(SCPROF_MAX + 1);
