@@ -10,6 +10,21 @@
 
 #include "log.h"
 
+/* "NET_BIND_SERVICE", for messages. */
+static const char *cap_name(int cap)
+{
+	const char *n = capng_capability_to_name((unsigned)cap);
+	static char up[64];
+	size_t i;
+
+	if (!n)
+		return "?";
+	for (i = 0; n[i] && i + 1 < sizeof(up); i++)
+		up[i] = (char)toupper((unsigned char)n[i]);
+	up[i] = '\0';
+	return up;
+}
+
 int cap_parse(const char *name)
 {
 	char low[64];
@@ -49,11 +64,21 @@ int caps_parse_list(const struct strlist *l, uint64_t *mask)
 	return 0;
 }
 
-static const char *cap_name(int cap)
+int caps_check_available(uint64_t keep)
 {
-	const char *n = capng_capability_to_name((unsigned)cap);
+	int cap;
 
-	return n ? n : "?";
+	capng_get_caps_process();
+	for (cap = 0; cap <= 63; cap++) {
+		if (!(keep & (1ull << cap)) ||
+		    capng_have_capability(CAPNG_PERMITTED, (unsigned)cap))
+			continue;
+		log_error("--cap-keep %s: muster does not have this capability itself "
+			  "(see docker run --cap-add)",
+			  cap_name(cap));
+		return -EINVAL;
+	}
+	return 0;
 }
 
 int caps_drop_bounding(uint64_t keep, bool may_skip)

@@ -19,6 +19,10 @@ int cap_parse(const char *name);
  * the first unknown name. */
 int caps_parse_list(const struct strlist *l, uint64_t *mask);
 
+/* Before fork: every kept capability must be in muster's own permitted
+ * set, or it cannot be kept.  Returns 0, or -EINVAL after logging. */
+int caps_check_available(uint64_t keep);
+
 /* Before the uid change, as root: drop every capability not in `keep`
  * from the bounding set.  With `may_skip` (no_new_privs will be set), a
  * process that has no capability at all (started as a non-root user, so

@@ -34,7 +34,7 @@ int priv_prepare(const struct muster_conf *c, struct priv_plan *p)
 			  (unsigned)p->uid, (unsigned)p->gid, p->ngroups, p->home);
 	}
 	p->drop_caps = c->user || c->cap_keep.n;
-	if (caps_parse_list(&c->cap_keep, &p->keep))
+	if (caps_parse_list(&c->cap_keep, &p->keep) || caps_check_available(p->keep))
 		goto fail;
 	if (scfilter_build(c->seccomp, &p->seccomp))
 		goto fail;

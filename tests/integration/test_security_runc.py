@@ -75,3 +75,13 @@ def test_non_root_cannot_become_another_user():
     r = c.run()
     assert (r.returncode, r.stdout) == (78, "")
     assert "--user: setgroups: Operation not permitted" in r.stderr
+
+
+def test_keeping_a_capability_muster_lacks_exits_78():
+    caps = [c for c in DOCKER_CAPS if c != "CAP_NET_BIND_SERVICE"]
+    c = Container(["/muster", "--user", "app", "--cap-keep", "NET_BIND_SERVICE", "--",
+                   "/bin/echo", "started"], caps=caps)
+    r = c.run()
+    assert (r.returncode, r.stdout) == (78, "")
+    assert ("--cap-keep NET_BIND_SERVICE: muster does not have this capability itself"
+            in r.stderr)
