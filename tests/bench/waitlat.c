@@ -1,7 +1,8 @@
 /* waitlat - how soon a waiter notices that a dependency became ready.
  * usage: waitlat tcp|redis PORT REPS CMD [ARG...]
  * REPS times: start CMD (which must wait for 127.0.0.1:PORT and exit 0
- * once it is ready), let it wait a random 150..450 ms, make the dependency
+ * once it is ready), let it wait a random 500..1500 ms (so that it has
+ * tried and failed at least once, at any phase of a poll period up to 1 s), make the dependency
  * ready and note CLOCK_MONOTONIC, then note when CMD exits.
  *   tcp:   the port is bound but not listening (connections are refused)
  *          until listen(2) makes it ready.
@@ -88,7 +89,7 @@ static int redis_answer(int fd, int ready)
 static int64_t round_once(int redis, int port, char **cmd)
 {
 	struct pollfd p[2 + MAXCLI];
-	int64_t ready_at = now_ns() + (150 + rand() % 300) * (int64_t)1000000;
+	int64_t ready_at = now_ns() + (500 + rand() % 1000) * (int64_t)1000000;
 	int64_t t_ready = 0;
 	int lfd = bound_socket(port), nfd = 2, status, pidfd, i;
 	pid_t pid;
