@@ -48,8 +48,7 @@ static pid_t spawn_pid1(char **argv)
 	}
 	if (pid == 0) {
 		if (mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
-		    mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
-			  NULL) < 0) {
+		    mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0) {
 			perror("siglat: mount /proc");
 			_exit(126);
 		}

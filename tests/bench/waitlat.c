@@ -148,8 +148,8 @@ static int64_t round_once(int redis, int port, char **cmd)
 		for (i = 1; i < nfd; i++)
 			close(p[i].fd);
 		if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || !t_ready) {
-			fprintf(stderr, "waitlat: %s exited with status 0x%x%s\n", cmd[0],
-				status, t_ready ? "" : " before the port was ready");
+			fprintf(stderr, "waitlat: %s exited with status 0x%x%s\n", cmd[0], status,
+				t_ready ? "" : " before the port was ready");
 			return -1;
 		}
 		return t_exit - t_ready;
