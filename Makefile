@@ -112,7 +112,7 @@ install: $(BUILD)/muster
 		install -D -m 0644 packaging/muster.1 $(DESTDIR)$(PREFIX)/share/man/man1/muster.1; fi
 
 format:
-	clang-format -i $(wildcard conf/*.[ch] hooks/*.[ch] init/*.[ch] tests/unit/*.c tests/fuzz/*.c tests/fixtures/*.c)
+	clang-format -i $(wildcard conf/*.[ch] hooks/*.[ch] init/*.[ch] tests/unit/*.c tests/fuzz/*.c tests/fixtures/*.c tests/bench/*.c)
 
 clean:
 	rm -rf build
