@@ -12,7 +12,18 @@ CPPFLAGS  += -Iconf -Ihooks -Iinit -DMUSTER_VERSION='"$(VERSION)"'
 # The one link line for the third-party libraries (size work: issue 6).
 LIBS      := -lseccomp -lcap-ng -linih
 
-ifeq ($(SANITIZE),1)
+# `make release`: the same sources and LIBS, linked statically against musl
+# and the third-party libraries packaging/build-third-party.sh builds with
+# musl-gcc from Debian's source packages; -Os, sections, gc, stripped.
+TP        := build/third_party
+ifeq ($(RELEASE),1)
+  CC      := musl-gcc
+  CFLAGS  := -Os -ffunction-sections -fdata-sections
+  CPPFLAGS += -isystem $(TP)/musl/include -isystem $(TP)/kernel-include
+  LDFLAGS += -L$(TP)/musl/lib -Wl,--gc-sections -s
+  BUILD   := build/release
+  LDSTATIC := -static
+else ifeq ($(SANITIZE),1)
   CFLAGS  := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
   LDSTATIC :=
   BUILD   := build/asan
@@ -39,9 +50,15 @@ DEPS_TEST  := libcmocka-dev python3 python3-pytest util-linux busybox-static run
               redis-server redis-tools postgresql postgresql-client iproute2 procps
 DEPS_FUZZ  := clang libclang-rt-14-dev
 DEPS_BENCH := tini dumb-init catatonit hyperfine wait-for-it curl
-DEPS       := $(DEPS_BUILD) $(DEPS_TEST) $(DEPS_FUZZ) $(DEPS_BENCH)
+DEPS_RELEASE := musl-tools dpkg-dev gperf groff-base man-db
+DEPS       := $(DEPS_BUILD) $(DEPS_TEST) $(DEPS_FUZZ) $(DEPS_BENCH) $(DEPS_RELEASE)
 
-.PHONY: all deps check unit integration demo fuzz bench install clean format fixtures
+.PHONY: all deps check unit integration demo fuzz bench install clean format fixtures \
+	release check-release deb man FORCE
+
+# The binary `make integration` tests and `make install` installs:
+# MUSTER_BIN=build/release/muster for the release one.
+MUSTER_BIN ?= $(BUILD)/muster
 
 all: $(BUILD)/muster
 
@@ -54,7 +71,7 @@ $(BUILD)/libmuster.a: $(OBJ_LIB)
 	ar rcs $@ $^
 
 $(BUILD)/muster: $(BUILD)/obj/init/main.o $(BUILD)/libmuster.a
-	$(CC) $(CFLAGS) $(LDSTATIC) -o $@ $^ $(LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) $(LDSTATIC) -o $@ $^ $(LIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libmuster.a
 	@mkdir -p $(dir $@)
@@ -79,8 +96,8 @@ deps:
 unit: $(UNIT_BIN)
 	@fail=0; for t in $(UNIT_BIN); do $$t || fail=1; done; exit $$fail
 
-integration: $(BUILD)/muster $(FIX_BIN)
-	MUSTER=$(abspath $(BUILD)/muster) FIXTURES=$(abspath $(BUILD)/fixtures) \
+integration: $(MUSTER_BIN) $(FIX_BIN)
+	MUSTER=$(abspath $(MUSTER_BIN)) FIXTURES=$(abspath $(BUILD)/fixtures) \
 		$(PYTHON) -m pytest -q -p no:cacheprovider tests/integration
 
 check: deps
@@ -105,10 +122,52 @@ fuzz: $(FUZZ_BIN)
 bench: $(BUILD)/muster
 	MUSTER=$(abspath $(BUILD)/muster) sh tests/bench/run
 
-install: $(BUILD)/muster
-	install -D -m 0755 $(BUILD)/muster $(DESTDIR)$(PREFIX)/bin/muster
+install: $(MUSTER_BIN)
+	install -D -m 0755 $(MUSTER_BIN) $(DESTDIR)$(PREFIX)/bin/muster
 	@if [ -f packaging/muster.1 ]; then \
 		install -D -m 0644 packaging/muster.1 $(DESTDIR)$(PREFIX)/share/man/man1/muster.1; fi
+
+# The static musl release binary (issue 6).  The third-party libraries are
+# built once into $(TP)/ by packaging/build-third-party.sh.
+$(TP)/.done: packaging/build-third-party.sh
+	sh packaging/build-third-party.sh $(TP)
+	@touch $@
+
+ifneq ($(RELEASE),1)
+build/release/muster: $(TP)/.done FORCE
+	$(MAKE) --no-print-directory RELEASE=1 $@
+endif
+
+release: build/release/muster
+	@file build/release/muster
+	@stat -c '%n: %s bytes (limit 262144)' build/release/muster
+
+check-release: deps
+	$(MAKE) unit
+	$(MAKE) integration MUSTER_BIN=build/release/muster
+
+# The OPTIONS section of the man page, from the option table.
+man: $(BUILD)/gen-man-options
+	$(BUILD)/gen-man-options > packaging/muster-options.1.in.tmp
+	sh packaging/update-man.sh packaging/muster.1 packaging/muster-options.1.in.tmp
+	@rm -f packaging/muster-options.1.in.tmp
+
+$(BUILD)/gen-man-options: packaging/gen-man-options.c $(BUILD)/libmuster.a
+	$(CC) $(CSTD) $(WARN) $(CFLAGS) $(CPPFLAGS) -o $@ $< $(BUILD)/libmuster.a
+
+# A binary .deb of the release build: dpkg-buildpackage in a staged copy of
+# the tree with packaging/debian/ as debian/ (plain debian/rules, no
+# debhelper), reusing the third-party libraries already built.
+DEB_STAGE := build/deb/muster-$(VERSION)
+deb: $(TP)/.done
+	rm -rf build/deb && mkdir -p $(DEB_STAGE)/build/third_party
+	cp -r Makefile LICENSE conf hooks init packaging $(DEB_STAGE)/
+	cp -r packaging/debian $(DEB_STAGE)/debian
+	cp -r $(TP)/musl $(TP)/kernel-include $(TP)/.done $(DEB_STAGE)/build/third_party/
+	cd $(DEB_STAGE) && dpkg-buildpackage -b -us -uc
+	@ls build/deb/*.deb
+
+FORCE:
 
 format:
 	clang-format -i $(wildcard conf/*.[ch] hooks/*.[ch] init/*.[ch] tests/unit/*.c tests/fuzz/*.c tests/fixtures/*.c)
