@@ -138,9 +138,13 @@ build/release/muster: $(TP)/.done FORCE
 	$(MAKE) --no-print-directory RELEASE=1 $@
 endif
 
+# The size promise of issue 6 is part of the build: over the limit fails.
+RELEASE_MAX := 262144
 release: build/release/muster
 	@file build/release/muster
-	@stat -c '%n: %s bytes (limit 262144)' build/release/muster
+	@size=$$(stat -c %s build/release/muster); \
+	echo "build/release/muster: $$size bytes (limit $(RELEASE_MAX))"; \
+	test $$size -le $(RELEASE_MAX) || { echo "release binary over $(RELEASE_MAX) bytes" >&2; exit 1; }
 
 check-release: deps
 	$(MAKE) unit
