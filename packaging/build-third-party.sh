@@ -73,7 +73,9 @@ fetch() {
 	if [ -z "$d" ]; then
 		enable_deb_src
 		say "apt-get source $1"
-		(cd "$SRC" && apt-get source -qq "$1" >&2)
+		# stale or missing package lists: update once and retry
+		(cd "$SRC" && apt-get source -qq "$1" >&2) ||
+			{ apt-get update -qq && (cd "$SRC" && apt-get source -qq "$1" >&2); }
 		d=$(find "$SRC" -maxdepth 1 -type d -name "$1-[0-9]*" | sort | tail -n 1)
 	fi
 	[ -n "$d" ] || { say "apt-get source $1 gave no tree"; exit 1; }
