@@ -50,8 +50,12 @@ DEPS_TEST  := libcmocka-dev python3 python3-pytest util-linux busybox-static run
               redis-server redis-tools postgresql postgresql-client iproute2 procps
 DEPS_FUZZ  := clang libclang-rt-14-dev
 DEPS_BENCH := tini dumb-init catatonit hyperfine wait-for-it curl
-DEPS_RELEASE := musl-tools dpkg-dev gperf groff-base man-db
-DEPS       := $(DEPS_BUILD) $(DEPS_TEST) $(DEPS_FUZZ) $(DEPS_BENCH) $(DEPS_RELEASE)
+# make release / make deb (third-party sources: apt-get source, gperf for
+# libseccomp); the packaging tests (man page rendering, example YAML).
+DEPS_RELEASE := musl-tools dpkg-dev gperf
+DEPS_PKGTEST := groff-base man-db python3-yaml
+DEPS       := $(DEPS_BUILD) $(DEPS_TEST) $(DEPS_FUZZ) $(DEPS_BENCH) $(DEPS_RELEASE) \
+              $(DEPS_PKGTEST)
 
 .PHONY: all deps check unit integration demo fuzz bench install clean format fixtures \
 	release check-release deb man FORCE
