@@ -110,6 +110,7 @@ build_capng() {
 	say "make libcap-ng"
 	make -s -C "$d/_musl/src" -j"$JOBS" libcap-ng.la >/dev/null
 	make -s -C "$d/_musl/src" install-libLTLIBRARIES install-includeHEADERS >/dev/null
+	rm -f "$PREFIX/lib/libdrop_ambient.a" "$PREFIX/lib/libdrop_ambient.la"
 }
 
 # inih: Debian's libinih.a is plain C calling only libc functions that musl
