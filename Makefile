@@ -156,9 +156,8 @@ check-release: deps
 
 # The OPTIONS section of the man page, from the option table.
 man: $(BUILD)/gen-man-options
-	$(BUILD)/gen-man-options > packaging/muster-options.1.in.tmp
-	sh packaging/update-man.sh packaging/muster.1 packaging/muster-options.1.in.tmp
-	@rm -f packaging/muster-options.1.in.tmp
+	$(BUILD)/gen-man-options > $(BUILD)/man-options.roff
+	sh packaging/update-man.sh packaging/muster.1 $(BUILD)/man-options.roff
 
 $(BUILD)/gen-man-options: packaging/gen-man-options.c $(BUILD)/libmuster.a
 	$(CC) $(CSTD) $(WARN) $(CFLAGS) $(CPPFLAGS) -o $@ $< $(BUILD)/libmuster.a
