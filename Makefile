@@ -58,7 +58,7 @@ DEPS       := $(DEPS_BUILD) $(DEPS_TEST) $(DEPS_FUZZ) $(DEPS_BENCH) $(DEPS_RELEA
               $(DEPS_PKGTEST)
 
 .PHONY: all deps check unit integration demo fuzz bench install clean format fixtures \
-	release check-release deb man FORCE
+	release check-release deb man distclean FORCE
 
 # The binary `make integration` tests and `make install` installs:
 # MUSTER_BIN=build/release/muster for the release one.
@@ -179,5 +179,11 @@ FORCE:
 format:
 	clang-format -i $(wildcard conf/*.[ch] hooks/*.[ch] init/*.[ch] tests/unit/*.c tests/fuzz/*.c tests/fixtures/*.c)
 
+# clean keeps build/third_party (the musl libraries: minutes and a network
+# fetch to rebuild); distclean removes it too.
 clean:
+	@if [ -d build ]; then find build -mindepth 1 -maxdepth 1 ! -name third_party \
+		-exec rm -rf {} +; fi
+
+distclean:
 	rm -rf build
