@@ -168,9 +168,9 @@ $(BUILD)/gen-man-options: packaging/gen-man-options.c $(BUILD)/libmuster.a
 DEB_STAGE := build/deb/muster-$(VERSION)
 deb: $(TP)/.done
 	rm -rf build/deb && mkdir -p $(DEB_STAGE)/build/third_party
-	cp -r Makefile LICENSE conf hooks init packaging $(DEB_STAGE)/
-	cp -r packaging/debian $(DEB_STAGE)/debian
-	cp -r $(TP)/musl $(TP)/kernel-include $(TP)/.done $(DEB_STAGE)/build/third_party/
+	cp -rp Makefile LICENSE conf hooks init packaging $(DEB_STAGE)/
+	cp -rp packaging/debian $(DEB_STAGE)/debian
+	cp -rp $(TP)/musl $(TP)/kernel-include $(TP)/.done $(DEB_STAGE)/build/third_party/
 	cd $(DEB_STAGE) && dpkg-buildpackage -b -us -uc
 	@ls build/deb/*.deb
 
