@@ -164,13 +164,15 @@ $(BUILD)/gen-man-options: packaging/gen-man-options.c $(BUILD)/libmuster.a
 
 # A binary .deb of the release build: dpkg-buildpackage in a staged copy of
 # the tree with packaging/debian/ as debian/ (plain debian/rules, no
-# debhelper), reusing the third-party libraries already built.
+# debhelper), reusing the third-party libraries and the release build
+# already made (timestamps kept), so the package holds the tested binary.
 DEB_STAGE := build/deb/muster-$(VERSION)
-deb: $(TP)/.done
+deb: build/release/muster
 	rm -rf build/deb && mkdir -p $(DEB_STAGE)/build/third_party
 	cp -rp Makefile LICENSE conf hooks init packaging $(DEB_STAGE)/
 	cp -rp packaging/debian $(DEB_STAGE)/debian
 	cp -rp $(TP)/musl $(TP)/kernel-include $(TP)/.done $(DEB_STAGE)/build/third_party/
+	cp -rp build/release $(DEB_STAGE)/build/
 	cd $(DEB_STAGE) && dpkg-buildpackage -b -us -uc
 	@ls build/deb/*.deb
 

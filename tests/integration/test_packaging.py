@@ -7,6 +7,7 @@ import os
 import re
 import shlex
 import shutil
+import socket
 import stat
 import subprocess
 import tempfile
@@ -105,6 +106,21 @@ def test_scratch_rootfs_wait_timeout_is_69():
     r = scratch(["/muster", "wait", "--timeout", "300ms", "file:///nothing-here"])
     assert r.returncode == 69
     assert "file:///nothing-here" in r.stderr
+
+
+@pytest.mark.skipif(not works_on_host("wait", "file:///"), reason="muster wait not merged yet")
+def test_scratch_rootfs_resolves_through_etc_hosts():
+    # no libc, no NSS modules in the image: only the /etc/hosts Docker adds
+    with socket.socket() as srv:
+        srv.bind(("127.0.0.1", 0))
+        srv.listen(8)
+        port = srv.getsockname()[1]
+        c = Container(["/muster", "wait", "--timeout", "5s", f"tcp://db.internal:{port}"],
+                      only_muster=True)
+        c.write("etc/hosts", "127.0.0.1 localhost\n127.0.0.1 db.internal\n")
+        assert sorted(os.listdir(c.rootfs)) == ["etc", "muster"]
+        r = c.run(timeout=60)
+    assert r.returncode == 0, r.stderr
 
 
 @pytest.mark.skipif(not works_on_host("--", "/bin/true"), reason="PID-1 mode not merged yet")
