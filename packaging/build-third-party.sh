@@ -10,8 +10,8 @@
 #
 # Needs: musl-tools, dpkg-dev (apt-get source), make, and deb-src lines for
 # bookworm; when there are none it adds /etc/apt/sources.list.d/
-# muster-deb-src.sources (deb822, the format of Debian 12's debian.sources)
-# and runs apt-get update, which needs root.
+# muster-deb-src.sources, a deb-src copy of Debian 12's deb822
+# debian.sources (same mirrors), and runs apt-get update, which needs root.
 set -eu
 
 OUT=${1:-build/third_party}
@@ -47,22 +47,26 @@ have_deb_src() {
 
 enable_deb_src() {
 	have_deb_src && return 0
-	f=/etc/apt/sources.list.d/muster-deb-src.sources
-	say "no deb-src lines: writing $f and running apt-get update"
-	cat >"$f" <<-'EOF'
-	# Added by muster's packaging/build-third-party.sh (apt-get source).
-	Types: deb-src
-	URIs: http://deb.debian.org/debian
-	Suites: bookworm bookworm-updates
-	Components: main
-	Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-
-	Types: deb-src
-	URIs: http://deb.debian.org/debian-security
-	Suites: bookworm-security
-	Components: main
-	Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-	EOF
+	sl=/etc/apt/sources.list.d
+	# the machine's own mirrors, as deb-src: Debian 12's deb822 file or a
+	# classic sources.list; deb.debian.org when neither is there
+	if [ -f $sl/debian.sources ]; then
+		f=$sl/muster-deb-src.sources
+		sed "s/^Types:.*/Types: deb-src/" $sl/debian.sources >"$f"
+	elif grep -qs '^deb ' /etc/apt/sources.list; then
+		f=$sl/muster-deb-src.list
+		sed -n 's/^deb /deb-src /p' /etc/apt/sources.list >"$f"
+	else
+		f=$sl/muster-deb-src.sources
+		cat >"$f" <<-'EOF'
+		Types: deb-src
+		URIs: http://deb.debian.org/debian
+		Suites: bookworm bookworm-updates
+		Components: main
+		Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+		EOF
+	fi
+	say "no deb-src lines: wrote $f, running apt-get update"
 	apt-get update -qq
 }
 
