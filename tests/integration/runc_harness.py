@@ -15,7 +15,8 @@ BUSYBOX = "/bin/busybox"
 class Container:
     """One bundle: rootfs with /muster and /bin/busybox (+ applet links)."""
 
-    def __init__(self, args, env=None, user=(0, 0), host_net=True, caps=None):
+    def __init__(self, args, env=None, user=(0, 0), host_net=True, caps=None,
+                 only_muster=False):
         self.dir = tempfile.mkdtemp(prefix="muster-runc-")
         self.id = "muster-test-" + uuid.uuid4().hex[:10]
         self.rootfs = os.path.join(self.dir, "rootfs")
@@ -33,6 +34,12 @@ class Container:
         self.write("etc/group", "root:x:0:\napp:x:1000:\nnogroup:x:65534:\n")
         self.write("etc/hosts", "127.0.0.1 localhost\n::1 localhost\n")
         self.write("etc/resolv.conf", "nameserver 127.0.0.1\n")
+        if only_muster:
+            # what a FROM scratch image holding only muster is: /muster and
+            # nothing else, not even /etc or /proc (runc makes mount points)
+            for name in os.listdir(self.rootfs):
+                if name != "muster":
+                    shutil.rmtree(os.path.join(self.rootfs, name))
         subprocess.run(["runc", "spec"], cwd=self.dir, capture_output=True, check=True)
         with open(os.path.join(self.dir, "config.json")) as f:
             spec = json.load(f)
