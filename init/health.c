@@ -36,12 +36,7 @@ void health_report_config_error(void)
 	verdict(0, "bad configuration (see the error above)");
 }
 
-/* secrets.h (h2-security) compiles in once that branch is merged (lead:
- * drop the #if lines then). */
-#if defined(__has_include) && __has_include("secrets.h")
-#define HAVE_SECRETS 1
 #include "secrets.h"
-#endif
 
 /*
  * DEPENDENCIES ON OTHER MODULES, all in this one place:
@@ -54,16 +49,10 @@ void health_report_config_error(void)
  */
 static int load_environment(const struct muster_conf *c, char *why, size_t len)
 {
-#ifdef HAVE_SECRETS
 	if (secrets_load(c)) {
 		snprintf(why, len, "cannot load secrets (see the error above)");
 		return -1;
 	}
-#else
-	(void)c;
-	(void)why;
-	(void)len;
-#endif
 	return 0;
 }
 

@@ -7,13 +7,9 @@
 #include "log.h"
 #include "probe.h"
 
-/* The checks below that need h2-security's modules compile in once that
- * branch is merged (lead: drop the #if lines then). */
-#if defined(__has_include) && __has_include("privdrop.h") && __has_include("secrets.h")
-#define HAVE_PRIVDROP 1
+#include "hooklist.h"
 #include "privdrop.h"
 #include "secrets.h"
-#endif
 
 /* Log a bad list value the way the user wrote it. */
 static int bad_value(const struct muster_conf *c, enum opt_id id, const struct sval *v,
@@ -54,7 +50,6 @@ int validate_conf(const struct muster_conf *c, enum conf_src *src)
 	if (check_urls(c, OPT_WAIT, &c->wait_urls, src) ||
 	    check_urls(c, OPT_HEALTH_URL, &c->health_urls, src))
 		return -EINVAL;
-#ifdef HAVE_PRIVDROP
 	{
 		/* user, groups, capability names, seccomp profile and syscall
 		 * names: what the main mode resolves before fork */
@@ -73,12 +68,19 @@ int validate_conf(const struct muster_conf *c, enum conf_src *src)
 		*src = SRC_FILE;
 		return -EINVAL;
 	}
-#endif
-	/*
-	 * Lead: still to add as the modules land (each logs its own error;
-	 * things named that cannot be used exit 78: set *src = SRC_FILE):
-	 *  - c->hooks_dir exists; every [hook NAME] exec and --pre splits;
-	 *  - URLs with ${NAME}, checked after secrets_load + expand_vars.
-	 */
+	/* hooks: the hooks dir readable, every command line splits, every
+	 * ${NAME} in them set (after the secrets, as in the main mode) */
+	{
+		struct hook *hooks = NULL;
+		size_t n = 0;
+
+		if (hooklist_build(c, &hooks, &n)) {
+			*src = SRC_FILE;
+			return -EINVAL;
+		}
+		hooklist_free(hooks, n);
+	}
+	/* Not checked here: URLs holding ${NAME} are parsed only once the
+	 * main mode expands them (check_urls skips them). */
 	return 0;
 }
