@@ -69,6 +69,12 @@ static int add_dir(struct list *l, const char *dir, int64_t timeout_ms)
 	struct dirent **ents = NULL;
 	int i, n = scandir(dir, &ents, NULL, by_name), r = 0;
 
+	if (n < 0 && errno == ENOENT) {
+		/* as the docker-library entrypoints treat /docker-entrypoint.d:
+		 * a base image may name it and a derived one ship no hooks */
+		log_debug("hooks dir %s does not exist: no hooks from it", dir);
+		return 0;
+	}
 	if (n < 0) {
 		log_error("--hooks-dir %s: %s", dir, strerror(errno));
 		return -EINVAL;

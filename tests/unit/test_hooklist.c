@@ -133,6 +133,13 @@ static void t_errors(void **st)
 
 	conf_init(&c);
 	c.hooks_dir = strdup("/nonexistent/muster-hooks");
+	assert_int_equal(hooklist_build(&c, &h, &n), 0); /* missing: no hooks */
+	assert_int_equal(n, 0);
+	hooklist_free(h, n);
+	conf_free(&c);
+
+	conf_init(&c);
+	c.hooks_dir = strdup("/etc/hostname"); /* not a directory: an error */
 	assert_int_equal(hooklist_build(&c, &h, &n), -EINVAL);
 	conf_free(&c);
 
