@@ -1,47 +1,51 @@
-/* resolve.c - asynchronous name resolution on top of getaddrinfo_a. */
+/* resolve.c - asynchronous name resolution: one detached thread per
+ * lookup running plain getaddrinfo(), which glibc (>= 2.34, static) and
+ * musl both answer from /etc/hosts and /etc/resolv.conf without shared
+ * libraries.  The thread blocks every signal, so they all stay for PID 1's
+ * signalfd. */
 #include "resolve.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 struct resolve {
-	struct gaicb cb;
-	struct addrinfo hints;
+	struct addrinfo *res;
+	int err;             /* getaddrinfo's answer, valid once done */
+	atomic_int done;
+	atomic_int refs;     /* the caller's and the thread's */
 	char port[8];
-	struct resolve *next_orphan;
 	char name[];
 };
 
-/* Lookups given up while glibc's thread still runs them: freed once done. */
-static struct resolve *orphans;
-
-static void lookup_free(struct resolve *lk)
+static void unref(struct resolve *lk)
 {
-	if (lk->cb.ar_result)
-		freeaddrinfo(lk->cb.ar_result);
-	free(lk);
+	if (atomic_fetch_sub(&lk->refs, 1) == 1) {
+		if (lk->res)
+			freeaddrinfo(lk->res);
+		free(lk);
+	}
 }
 
-static void sweep_orphans(void)
+static void *lookup_thread(void *arg)
 {
-	struct resolve **pp = &orphans;
+	struct resolve *lk = arg;
+	struct addrinfo hints;
 
-	while (*pp) {
-		struct resolve *lk = *pp;
-
-		if (gai_error(&lk->cb) != EAI_INPROGRESS) {
-			*pp = lk->next_orphan;
-			lookup_free(lk);
-		} else {
-			pp = &lk->next_orphan;
-		}
-	}
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	lk->err = getaddrinfo(lk->name, lk->port, &hints, &lk->res);
+	atomic_store(&lk->done, 1);
+	unref(lk);
+	return NULL;
 }
 
 static void add_addr(struct resolve_addrs *out, const void *sa, socklen_t len)
@@ -77,15 +81,15 @@ static int literal(const char *host, uint16_t port, struct resolve_addrs *out)
 
 int resolve_start(const char *host, uint16_t port, struct resolve_addrs *out, struct resolve **lk)
 {
-	struct gaicb *list[1];
-	struct sigevent sev;
+	sigset_t all, old;
+	pthread_attr_t attr;
+	pthread_t t;
 	struct resolve *r;
 	size_t hlen = strlen(host);
 	int e;
 
 	out->n = 0;
 	*lk = NULL;
-	sweep_orphans();
 	if (literal(host, port, out))
 		return 0;
 	r = calloc(1, sizeof(*r) + hlen + 1);
@@ -93,18 +97,19 @@ int resolve_start(const char *host, uint16_t port, struct resolve_addrs *out, st
 		return -ENOMEM;
 	memcpy(r->name, host, hlen + 1);
 	snprintf(r->port, sizeof(r->port), "%u", (unsigned)port);
-	r->hints.ai_family = AF_UNSPEC;
-	r->hints.ai_socktype = SOCK_STREAM;
-	r->cb.ar_name = r->name;
-	r->cb.ar_service = r->port;
-	r->cb.ar_request = &r->hints;
-	list[0] = &r->cb;
-	memset(&sev, 0, sizeof(sev));
-	sev.sigev_notify = SIGEV_NONE;
-	e = getaddrinfo_a(GAI_NOWAIT, list, 1, &sev);
+	atomic_init(&r->done, 0);
+	atomic_init(&r->refs, 2);
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	pthread_attr_setstacksize(&attr, 256 * 1024);
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old); /* the thread inherits it */
+	e = pthread_create(&t, &attr, lookup_thread, r);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	pthread_attr_destroy(&attr);
 	if (e) {
 		free(r);
-		return e == EAI_MEMORY ? -ENOMEM : -EAGAIN;
+		return -e;
 	}
 	*lk = r;
 	return 1;
@@ -113,18 +118,19 @@ int resolve_start(const char *host, uint16_t port, struct resolve_addrs *out, st
 int resolve_poll(struct resolve *lk, struct resolve_addrs *out, char *err, size_t errlen)
 {
 	struct addrinfo *ai;
-	int e = gai_error(&lk->cb), r = 0;
+	int e, r = 0;
 
-	if (e == EAI_INPROGRESS)
+	if (!atomic_load(&lk->done))
 		return 1;
+	e = lk->err;
 	out->n = 0;
 	switch (e) {
 	case 0:
 		/* IPv4 first: what a compose/k8s service name usually means */
-		for (ai = lk->cb.ar_result; ai; ai = ai->ai_next)
+		for (ai = lk->res; ai; ai = ai->ai_next)
 			if (ai->ai_family == AF_INET)
 				add_addr(out, ai->ai_addr, ai->ai_addrlen);
-		for (ai = lk->cb.ar_result; ai; ai = ai->ai_next)
+		for (ai = lk->res; ai; ai = ai->ai_next)
 			if (ai->ai_family == AF_INET6)
 				add_addr(out, ai->ai_addr, ai->ai_addrlen);
 		if (!out->n) {
@@ -148,20 +154,14 @@ int resolve_poll(struct resolve *lk, struct resolve_addrs *out, char *err, size_
 		r = -EAGAIN;
 		break;
 	}
-	lookup_free(lk);
+	unref(lk);
 	return r;
 }
 
 void resolve_cancel(struct resolve *lk)
 {
-	if (!lk)
-		return;
-	if (gai_cancel(&lk->cb) == EAI_NOTCANCELED || gai_error(&lk->cb) == EAI_INPROGRESS) {
-		lk->next_orphan = orphans;
-		orphans = lk;
-		return;
-	}
-	lookup_free(lk);
+	if (lk)
+		unref(lk); /* a running thread frees it when it is done */
 }
 
 void resolve_addr_str(const struct sockaddr_storage *a, char *buf, size_t n)

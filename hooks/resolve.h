@@ -1,11 +1,11 @@
 /* resolve.h - asynchronous host name resolution for the probes.
  *
- * IP literals are parsed at once; names go through glibc's getaddrinfo_a,
- * which in a static binary (glibc >= 2.34) reads /etc/hosts and queries the
- * DNS servers of /etc/resolv.conf without any shared library (checked in a
- * runc scratch rootfs: tests/integration/test_wait.py).  A lookup runs on
- * glibc's helper thread, so the single poll loop of the waits never blocks
- * on DNS and every attempt keeps its own deadline. */
+ * IP literals are parsed at once; names go through getaddrinfo() on a
+ * detached thread, which in a static binary (musl, or glibc >= 2.34) reads
+ * /etc/hosts and queries the DNS servers of /etc/resolv.conf without any
+ * shared library (checked in a runc scratch rootfs: test_wait.py).  So the
+ * single poll loop of the waits never blocks on DNS and every attempt
+ * keeps its own deadline. */
 #ifndef MUSTER_RESOLVE_H
 #define MUSTER_RESOLVE_H
 

@@ -1,5 +1,5 @@
 /* test_doc_table.c - the README's option table matches the option table:
- * every row of conf_options[] is a line of packaging/README-config-health.md
+ * every row of conf_options[] is a line of README.md
  * (flag, env twin, INI key, help text), and the table has no other rows. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,7 +12,7 @@
 
 #include "conf.h"
 
-#define README "packaging/README-config-health.md"
+#define README "README.md"
 
 static void row_of(const struct opt_def *d, char *out, size_t len)
 {
