@@ -18,9 +18,11 @@ LIBS      := -lseccomp -lcap-ng -linih
 TP        := build/third_party
 ifeq ($(RELEASE),1)
   CC      := musl-gcc
-  CFLAGS  := -Os -ffunction-sections -fdata-sections
+  CFLAGS  := -Os -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables -fno-unwind-tables
   CPPFLAGS += -isystem $(TP)/musl/include -isystem $(TP)/kernel-include
-  LDFLAGS += -L$(TP)/musl/lib -Wl,--gc-sections -s
+  # -u syslog: libcap-ng's syslog() goes to init/syslog.c (muster's log),
+  # not musl's, which would pull in strftime and the time-zone code
+  LDFLAGS += -L$(TP)/musl/lib -Wl,--gc-sections -s -Wl,-u,syslog
   BUILD   := build/release
   LDSTATIC := -static
 else ifeq ($(SANITIZE),1)

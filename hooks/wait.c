@@ -62,9 +62,14 @@ static int64_t jitter(int64_t d)
 	return d * 8 / 10 + d * 4 / 10 * r / 65535; /* 80% .. 120% */
 }
 
-static double secs(int64_t ms)
+/* "1.23" for 1234 ms, rounded as %.2f would, without pulling floating-point
+ * printf into the static binary (the release build counts every KiB). */
+static const char *secs(int64_t ms, char buf[32])
 {
-	return (double)ms / 1000.0;
+	long long cs = (long long)(ms + 5) / 10;
+
+	snprintf(buf, 32, "%lld.%02lld", cs / 100, cs % 100);
+	return buf;
 }
 
 static void free_targets(struct target *t, size_t n)
@@ -116,6 +121,7 @@ static int parse_all(const struct strlist *urls, struct target *t)
 /* An attempt finished: log, schedule the next one. */
 static void settle(struct target *t, int64_t start, int64_t now)
 {
+	char sb[32];
 	const struct attempt *a = &t->a;
 	int kind = K_FAST;
 
@@ -126,7 +132,7 @@ static void settle(struct target *t, int64_t start, int64_t now)
 	}
 	if (a->res.ready) {
 		t->ready = true;
-		log_info("ready: %s after %.2fs", t->u.display, secs(now - start));
+		log_info("ready: %s after %ss", t->u.display, secs(now - start, sb));
 		log_debug("%s: %s", t->u.display, a->res.detail);
 		return;
 	}
@@ -157,6 +163,7 @@ static void launch(struct target *t, int64_t now, int64_t deadline)
 
 static void report(struct target *t, size_t n, int64_t start, int64_t now, int final)
 {
+	char sb[32];
 	size_t i;
 
 	for (i = 0; i < n; i++) {
@@ -165,11 +172,11 @@ static void report(struct target *t, size_t n, int64_t start, int64_t now, int f
 		if (t[i].running && !strcmp(t[i].last, FIRST_DETAIL))
 			attempt_describe(&t[i].a, t[i].last, sizeof(t[i].last));
 		if (final)
-			log_error("%s not ready after %.2fs: %s", t[i].u.display, secs(now - start),
-				  t[i].last);
+			log_error("%s not ready after %ss: %s", t[i].u.display,
+				  secs(now - start, sb), t[i].last);
 		else
-			log_info("still waiting for %s (%.0fs): %s", t[i].u.display,
-				 secs(now - start), t[i].last);
+			log_info("still waiting for %s (%llds): %s", t[i].u.display,
+				 (long long)(now - start + 500) / 1000, t[i].last);
 	}
 }
 

@@ -141,12 +141,6 @@ static int64_t mono_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static bool is_stop(const struct muster_conf *c, int sig)
-{
-	return sig == SIGTERM || sig == SIGINT || sig == SIGQUIT ||
-	       (c->pdeathsig && sig == c->pdeathsig);
-}
-
 /* Step 3: wait for every dependency under one deadline.  A stop signal
  * ends the start (128+N); other signals have no workload to go to yet.
  * Returns 0 or the exit code. */
@@ -173,7 +167,7 @@ static int stage_wait(const struct muster_conf *c)
 		if (r != -ECANCELED)
 			return conf_err_exit(c->wait_urls.v[0].src);
 		sig = sig_read(&si);
-		if (sig > 0 && is_stop(c, sig)) {
+		if (sig > 0 && sup_is_stop_signal(c, sig)) {
 			log_warn("received SIG%s while waiting: not starting the workload",
 				 signal_name(sig, nb));
 			return 128 + sig;

@@ -47,6 +47,14 @@ int sig_setup(void)
 		return sfd;
 	for (i = 0; i < NFAULT; i++)
 		all &= ~((uint64_t)1 << (fault_sigs[i] - 1));
+	/* handlers first: musl's sigaction() unblocks its internal signals
+	 * (33, 34) the first time a handler is installed */
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = on_fault;
+	sa.sa_flags = SA_SIGINFO | SA_RESTART;
+	sigfillset(&sa.sa_mask);
+	for (i = 0; i < NFAULT; i++)
+		sigaction(fault_sigs[i], &sa, NULL);
 	if (syscall(SYS_rt_sigprocmask, SIG_BLOCK, &all, &orig_mask, sizeof(all)) < 0) {
 		log_error("cannot block signals: %s", strerror(errno));
 		return -errno;
@@ -56,12 +64,6 @@ int sig_setup(void)
 		log_error("cannot open signalfd: %s", strerror(errno));
 		return -errno;
 	}
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_sigaction = on_fault;
-	sa.sa_flags = SA_SIGINFO | SA_RESTART;
-	sigfillset(&sa.sa_mask);
-	for (i = 0; i < NFAULT; i++)
-		sigaction(fault_sigs[i], &sa, NULL);
 	return sfd;
 }
 

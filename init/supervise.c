@@ -40,7 +40,7 @@ static int64_t now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static bool is_stop_signal(const struct muster_conf *c, int sig)
+bool sup_is_stop_signal(const struct muster_conf *c, int sig)
 {
 	return sig == SIGTERM || sig == SIGINT || sig == SIGQUIT ||
 	       (c->pdeathsig && sig == c->pdeathsig);
@@ -114,7 +114,7 @@ static void on_signal(struct sup *s, int sig)
 		log_debug("received SIG%s, delivering SIG%s", signal_name(sig, nb),
 			  signal_name(to, nb2));
 	send_child(s, to);
-	if (is_stop_signal(c, sig) && !s->stopsig && !s->done) {
+	if (sup_is_stop_signal(c, sig) && !s->stopsig && !s->done) {
 		s->stopsig = sig;
 		if (!s->kill_at)
 			s->kill_at = now_ms() + c->grace_ms;

@@ -32,6 +32,9 @@ struct sup_result {
 	int stopsig;   /* a stop signal (TERM/INT/QUIT/pdeathsig) that arrived, 0: none */
 };
 
+/* TERM, INT, QUIT or the --pdeathsig signal: the ones that stop muster. */
+bool sup_is_stop_signal(const struct muster_conf *c, int sig);
+
 /* Run a pre-start hook to completion under PID-1 supervision: signals are
  * forwarded to it, zombies reaped; after timeout_ms (0 = none) it gets
  * TERM, then KILL after the grace.  Returns 0 and fills r, or -errno when

@@ -23,7 +23,7 @@ KINC=$OUT/kernel-include
 JOBS=${JOBS:-2}
 CC=${MUSL_CC:-musl-gcc}
 CPPFLAGS_TP="-isystem $KINC"
-CFLAGS_TP="-Os -ffunction-sections -fdata-sections"
+CFLAGS_TP="-Os -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables -fno-unwind-tables"
 MULTIARCH=$(dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || echo x86_64-linux-gnu)
 
 say() { echo "build-third-party: $*" >&2; }
