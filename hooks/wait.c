@@ -3,8 +3,9 @@
  * Backoff (before +-20% jitter), per target, reset by nothing (a target
  * that is ready is done):
  *   refused / unreachable / timed out:  10, 15, 20, 20 ... ms
- *   answered "not yet" (57P03, LOADING, HTTP 503):  ... capped at 250 ms,
- *     so a starting server's log is not flooded
+ *   answered "not yet" (57P03, LOADING, HTTP 503):  ... capped at 30 ms:
+ *     the moment it turns ready must be seen within tens of ms (issue 3),
+ *     and ~35 cheap probes a second do not trouble a starting server
  *   name does not resolve:  ... capped at 500 ms (DNS traffic)
  * A resolved address is reused for 1 s.  A port that is not listening
  * costs one socket+connect+close per attempt: ~50/s, ~0.2% CPU, and
@@ -45,7 +46,7 @@ struct target {
 
 int64_t wait_backoff_ms(unsigned fails, int kind)
 {
-	static const int64_t cap[] = {20, 250, 500};
+	static const int64_t cap[] = {20, 30, 500};
 	int64_t d = FIRST_MS;
 
 	while (fails-- > 1 && d < cap[kind])

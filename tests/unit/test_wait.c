@@ -62,7 +62,7 @@ static void t_backoff(void **st)
 
 	for (i = 0; i < 7; i++)
 		assert_int_equal(wait_backoff_ms(i, 0), fast[i]);
-	assert_int_equal(wait_backoff_ms(100, 1), 250);
+	assert_int_equal(wait_backoff_ms(100, 1), 30);
 	assert_int_equal(wait_backoff_ms(100, 2), 500);
 	assert_int_equal(wait_backoff_ms(5, 2), 49);
 }
