@@ -223,8 +223,11 @@ static int run_main(struct muster_conf *c)
 {
 	struct priv_plan plan;
 	struct child_spec work = {.argv = c->argv, .what = "workload"};
+	enum conf_src src = SRC_CLI;
 	int r;
 
+	if (validate_wait_urls(c, &src))
+		return conf_err_exit(src);
 	if (c->pdeathsig && prctl(PR_SET_PDEATHSIG, c->pdeathsig) < 0)
 		log_warn("cannot set the parent-death signal: %s", strerror(errno));
 	if ((c->subreaper || getpid() != 1) && prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)

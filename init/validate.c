@@ -45,6 +45,11 @@ static int check_urls(const struct muster_conf *c, enum opt_id id, const struct 
 	return 0;
 }
 
+int validate_wait_urls(const struct muster_conf *c, enum conf_src *src)
+{
+	return check_urls(c, OPT_WAIT, &c->wait_urls, src);
+}
+
 int validate_conf(const struct muster_conf *c, enum conf_src *src)
 {
 	if (check_urls(c, OPT_WAIT, &c->wait_urls, src) ||

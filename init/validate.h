@@ -12,4 +12,8 @@
  * maps it with conf_err_exit()); 0 when all is well. */
 int validate_conf(const struct muster_conf *c, enum conf_src *src);
 
+/* Only the wait URLs without ${NAME} (the main mode's first check, so a
+ * malformed one is named by flag or FILE:LINE before anything starts). */
+int validate_wait_urls(const struct muster_conf *c, enum conf_src *src);
+
 #endif
