@@ -59,7 +59,7 @@ DEPS_PKGTEST := groff-base man-db python3-yaml
 DEPS       := $(DEPS_BUILD) $(DEPS_TEST) $(DEPS_FUZZ) $(DEPS_BENCH) $(DEPS_RELEASE) \
               $(DEPS_PKGTEST)
 
-.PHONY: all deps check unit integration demo fuzz bench install clean format fixtures \
+.PHONY: all deps check unit integration soak demo fuzz bench install clean format fixtures \
 	release deb man distclean FORCE
 
 # The binary `make integration` tests and `make install` installs:
@@ -113,6 +113,12 @@ integration: $(MUSTER_BIN) $(FIX_BIN)
 check: deps
 	$(MAKE) unit
 	$(MAKE) integration MUSTER_BIN=build/release/muster
+
+# Soak and storms (minutes, not part of check): 100k orphans, a 10k-signal
+# storm, a minute of fork/exit with RSS and fds sampled.
+soak: $(MUSTER_BIN) $(FIX_BIN)
+	MUSTER=$(abspath $(MUSTER_BIN)) FIXTURES=$(abspath $(BUILD)/fixtures) MUSTER_SOAK=1 \
+		$(PYTHON) -m pytest -q -p no:cacheprovider tests/integration/test_soak.py
 
 demo: deps $(BUILD)/muster $(FIX_BIN)
 	MUSTER=$(abspath $(BUILD)/muster) FIXTURES=$(abspath $(BUILD)/fixtures) sh tests/demo.sh
