@@ -12,19 +12,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "probe_pg.h"
 #include "probe_redis.h"
 
 #define HTTP_DRAIN_MAX	(1 << 20) /* politeness: read at most 1 MiB of body */
 #define RESOLVE_TICK_MS 2	  /* how often a lookup in flight is checked */
-
-int64_t mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* Replace every occurrence of the password in the detail text by "***":
  * a server may echo what it was sent. */

@@ -36,8 +36,6 @@ struct attempt {
 	struct probe_result res;
 };
 
-/* Monotonic clock in milliseconds. */
-int64_t mono_ms(void);
 
 /* Start an attempt that must end by now + timeout_ms.  When `addrs` is
  * non-NULL and non-empty it is used instead of resolving the host again.

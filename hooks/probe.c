@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "attempt.h"
+#include "clock.h"
 
 int probe_once(const struct url *u, const struct probe_opts *o, struct probe_result *r)
 {

@@ -20,6 +20,7 @@
 #include <sys/random.h>
 
 #include "attempt.h"
+#include "clock.h"
 #include "expand.h"
 #include "log.h"
 #include "probe.h"

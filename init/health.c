@@ -8,20 +8,13 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "dump.h"
 #include "expand.h"
 #include "log.h"
 #include "probe.h"
 
 #define LINE_MAX_OUT 2048
-
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* Print the one line of output and map to the exit code. */
 static int verdict(int healthy, const char *what)
@@ -97,7 +90,7 @@ static int probe_one(const char *raw, const struct probe_opts *base, int64_t dea
 	struct probe_result res;
 	struct url u;
 	char shown[300], err[256], *s = NULL;
-	int64_t t0 = now_ms(), left = deadline - t0;
+	int64_t t0 = mono_ms(), left = deadline - t0;
 	int ok;
 
 	conf_redact_url(raw, shown, sizeof(shown));
@@ -122,7 +115,7 @@ static int probe_one(const char *raw, const struct probe_opts *base, int64_t dea
 	ok = res.ready;
 	if (ok)
 		snprintf(what, len, "%s %s in %lldms", shown, res.detail,
-			 (long long)(now_ms() - t0));
+			 (long long)(mono_ms() - t0));
 	else
 		snprintf(what, len, "%s %s", shown, res.detail[0] ? res.detail : "not ready");
 	url_free(&u);
@@ -150,7 +143,7 @@ int health_run(const struct muster_conf *c)
 	o.headers = (const char *const *)hdrs;
 	o.nheaders = c->health_headers.n;
 	o.unix_socket = c->health_unix_socket;
-	deadline = now_ms() + (c->health_timeout_ms > 0 ? c->health_timeout_ms : INT32_MAX);
+	deadline = mono_ms() + (c->health_timeout_ms > 0 ? c->health_timeout_ms : INT32_MAX);
 
 	/* all must be healthy: stop at the first that is not, and say so */
 	line[0] = '\0';

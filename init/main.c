@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "cli.h"
 #include "conf.h"
 #include "dump.h"
@@ -131,14 +132,6 @@ static int cmd_wait(struct muster_conf *c)
 		return 128 + sig;
 	}
 	return r == -EINVAL ? EXIT_USAGE : 1;
-}
-
-static int64_t mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* Step 3: wait for every dependency under one deadline.  A stop signal

@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "log.h"
 #include "parse.h"
 #include "procs.h"
@@ -31,14 +32,6 @@ struct sup {
 
 static enum tty_mode tty = TTY_NONE;
 static bool tty_ready;
-
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 bool sup_is_stop_signal(const struct muster_conf *c, int sig)
 {
@@ -117,7 +110,7 @@ static void on_signal(struct sup *s, int sig)
 	if (sup_is_stop_signal(c, sig) && !s->stopsig && !s->done) {
 		s->stopsig = sig;
 		if (!s->kill_at)
-			s->kill_at = now_ms() + c->grace_ms;
+			s->kill_at = mono_ms() + c->grace_ms;
 		log_info("received SIG%s: forwarded to %s pid %d, SIGKILL in %lldms if it is still "
 			 "running",
 			 signal_name(sig, nb), "the child", (int)s->child, (long long)c->grace_ms);
@@ -135,7 +128,7 @@ static bool wait_event(struct sup *s, int64_t deadline)
 	int timeout = -1, r;
 
 	if (deadline) {
-		int64_t left = deadline - now_ms();
+		int64_t left = deadline - mono_ms();
 
 		if (left <= 0)
 			return true;
@@ -143,7 +136,7 @@ static bool wait_event(struct sup *s, int64_t deadline)
 	}
 	r = poll(&pfd, 1, timeout);
 	if (r == 0)
-		return deadline && now_ms() >= deadline;
+		return deadline && mono_ms() >= deadline;
 	if (r < 0) {
 		if (errno != EINTR)
 			log_warn("poll: %s", strerror(errno));
@@ -171,13 +164,13 @@ static void run_child(struct sup *s, const char *what)
 
 		if (!wait_event(s, deadline))
 			continue;
-		if (s->term_at && now_ms() >= s->term_at) {
+		if (s->term_at && mono_ms() >= s->term_at) {
 			log_error("%s timed out: sending SIGTERM", what);
 			s->term_at = 0;
 			s->timed_out = true;
 			send_child(s, SIGTERM);
-			s->kill_at = now_ms() + s->c->grace_ms;
-		} else if (s->kill_at && now_ms() >= s->kill_at) {
+			s->kill_at = mono_ms() + s->c->grace_ms;
+		} else if (s->kill_at && mono_ms() >= s->kill_at) {
 			log_warn("%s still running after the grace period: sending SIGKILL", what);
 			s->kill_at = 0;
 			send_child(s, SIGKILL);
@@ -196,7 +189,7 @@ static void stop_leftovers(struct sup *s)
 		return;
 	log_info("stopping processes left behind by the workload");
 	signal_everyone(s, SIGTERM);
-	deadline = now_ms() + s->c->grace_ms;
+	deadline = mono_ms() + s->c->grace_ms;
 	while (reap(s)) {
 		if (wait_event(s, deadline)) {
 			log_warn("processes still running after the grace period: sending SIGKILL");
@@ -235,7 +228,7 @@ int sup_run_hook(const struct muster_conf *c, const struct child_spec *spec,
 	if (err)
 		return err;
 	if (timeout_ms > 0)
-		s.term_at = now_ms() + timeout_ms;
+		s.term_at = mono_ms() + timeout_ms;
 	run_child(&s, spec->what);
 	sig_set_fault_target(0);
 	reap(&s);

@@ -19,6 +19,7 @@
 #include <cmocka.h>
 
 #include "attempt.h"
+#include "clock.h"
 #include "conf.h"
 #include "log.h"
 #include "probe.h"
