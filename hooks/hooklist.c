@@ -112,7 +112,8 @@ static int add_dir(struct list *l, const char *dir, int64_t timeout_ms)
 	return r;
 }
 
-int hooklist_build(const struct muster_conf *c, struct hook **out, size_t *n)
+int hooklist_build(const struct muster_conf *c, struct hook **out, size_t *n,
+		   enum conf_src *src)
 {
 	struct list l = {0};
 	char where[300], name[32];
@@ -126,6 +127,7 @@ int hooklist_build(const struct muster_conf *c, struct hook **out, size_t *n)
 			 d->line, d->name);
 		r = add_line(&l, d->name, d->exec ? d->exec : "",
 			     d->timeout_ms >= 0 ? d->timeout_ms : c->hook_timeout_ms, where);
+		*src = SRC_FILE;
 	}
 	for (i = 0; !r && i < c->pre.n; i++) {
 		const struct sval *v = &c->pre.v[i];
@@ -136,9 +138,12 @@ int hooklist_build(const struct muster_conf *c, struct hook **out, size_t *n)
 		else
 			snprintf(where, sizeof(where), "--pre #%zu", i + 1);
 		r = add_line(&l, name, v->s, c->hook_timeout_ms, where);
+		*src = (enum conf_src)v->src;
 	}
-	if (!r && c->hooks_dir)
+	if (!r && c->hooks_dir) {
 		r = add_dir(&l, c->hooks_dir, c->hook_timeout_ms);
+		*src = SRC_FILE; /* a directory named that cannot be used: 78 */
+	}
 	if (r) {
 		if (r == -ENOMEM)
 			log_error("out of memory");

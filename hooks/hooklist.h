@@ -22,8 +22,11 @@ struct hook {
 
 /* Returns 0 with *out and *n (possibly 0 hooks), or -EINVAL after logging one
  * error (bad quoting, empty command, unset ${NAME}, unreadable hooks dir),
- * or -ENOMEM. */
-int hooklist_build(const struct muster_conf *c, struct hook **out, size_t *n);
+ * or -ENOMEM.  *src says where the culprit came from, for conf_err_exit():
+ * the --pre line's source, or SRC_FILE for a [hook] section or the hooks
+ * directory (something named that cannot be used: 78). */
+int hooklist_build(const struct muster_conf *c, struct hook **out, size_t *n,
+		   enum conf_src *src);
 void hooklist_free(struct hook *h, size_t n);
 
 #endif

@@ -178,11 +178,12 @@ static int stage_wait(const struct muster_conf *c)
 static int stage_hooks(const struct muster_conf *c, struct priv_plan *plan)
 {
 	struct hook *hooks = NULL;
+	enum conf_src src = SRC_CLI;
 	size_t n = 0, i;
 	int code = 0;
 
-	if (hooklist_build(c, &hooks, &n))
-		return conf_err_exit(SRC_CLI);
+	if (hooklist_build(c, &hooks, &n, &src))
+		return conf_err_exit(src);
 	for (i = 0; i < n && !code; i++) {
 		char what[128];
 		struct child_spec spec = {.argv = hooks[i].argv,

@@ -79,10 +79,8 @@ int validate_conf(const struct muster_conf *c, enum conf_src *src)
 		struct hook *hooks = NULL;
 		size_t n = 0;
 
-		if (hooklist_build(c, &hooks, &n)) {
-			*src = SRC_FILE;
+		if (hooklist_build(c, &hooks, &n, src))
 			return -EINVAL;
-		}
 		hooklist_free(hooks, n);
 	}
 	/* Not checked here: URLs holding ${NAME} are parsed only once the
