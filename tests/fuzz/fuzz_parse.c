@@ -1,9 +1,10 @@
 /* libFuzzer target: option-value parsers (durations, signals, rewrites,
- * exit codes, booleans) and conf_apply on every option. */
+ * exit codes, booleans, capability names) and conf_apply on every option. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "caps.h"
 #include "conf.h"
 #include "log.h"
 #include "parse.h"
@@ -27,6 +28,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	parse_rewrite(s, &a, &b);
 	parse_exit_code(s);
 	parse_bool(s);
+	cap_parse(s);
 	conf_init(&c);
 	for (i = 0; i < OPT_COUNT; i++)
 		conf_apply(&c, (enum opt_id)i, s, (enum conf_src)(1 + size % 3), 1);
