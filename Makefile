@@ -29,6 +29,11 @@ else ifeq ($(SANITIZE),1)
   CFLAGS  := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
   LDSTATIC :=
   BUILD   := build/asan
+else ifeq ($(VALGRIND),1)
+  # a plain dynamic build: valgrind replaces malloc only in a shared libc
+  CFLAGS  := -O1 -g
+  LDSTATIC :=
+  BUILD   := build/dyn
 else
   LDSTATIC := -static
 endif
@@ -48,7 +53,7 @@ PYTHON    ?= /usr/bin/python3
 
 # Debian 12 packages the build, the tests and the benchmarks need.
 DEPS_BUILD := build-essential pkg-config libcap-ng-dev libseccomp-dev libinih-dev file
-DEPS_TEST  := libcmocka-dev python3 python3-pytest util-linux busybox-static runc \
+DEPS_TEST  := libcmocka-dev python3 python3-pytest util-linux busybox-static runc valgrind \
               redis-server redis-tools postgresql postgresql-client iproute2 procps
 DEPS_FUZZ  := clang libclang-rt-14-dev
 DEPS_BENCH := tini dumb-init catatonit hyperfine wait-for-it curl
@@ -103,16 +108,25 @@ deps:
 unit: $(UNIT_BIN)
 	@fail=0; for t in $(UNIT_BIN); do $$t || fail=1; done; exit $$fail
 
-integration: $(MUSTER_BIN) $(FIX_BIN)
+# build/dyn/muster: the same sources, dynamic, for the valgrind leak tests
+# of the setup path (test_valgrind.py).
+integration: $(MUSTER_BIN) $(FIX_BIN) build/dyn/muster
 	MUSTER=$(abspath $(MUSTER_BIN)) FIXTURES=$(abspath $(BUILD)/fixtures) \
-		MUSTER_SANITIZE=$(SANITIZE) $(PYTHON) -m pytest -q -p no:cacheprovider tests/integration
+		MUSTER_DYN=$(abspath build/dyn/muster) MUSTER_SANITIZE=$(SANITIZE) \
+		$(PYTHON) -m pytest -q -p no:cacheprovider tests/integration
 
 # The integration tests run against the release binary (issue 6); unit tests
 # link cmocka, which Debian ships for glibc only.  `make integration` alone
-# tests the quicker default build.
+# tests the quicker default build.  `make check SANITIZE=1` runs both against
+# the ASan/UBSan build instead.
+ifeq ($(SANITIZE),1)
+CHECK_BIN := $(BUILD)/muster
+else
+CHECK_BIN := build/release/muster
+endif
 check: deps
 	$(MAKE) unit
-	$(MAKE) integration MUSTER_BIN=build/release/muster
+	$(MAKE) integration MUSTER_BIN=$(CHECK_BIN)
 
 # Soak and storms (minutes, not part of check): 100k orphans, a 10k-signal
 # storm, a minute of fork/exit with RSS and fds sampled.
@@ -150,6 +164,10 @@ $(TP)/.done: packaging/build-third-party.sh
 ifneq ($(RELEASE),1)
 build/release/muster: $(TP)/.done FORCE
 	$(MAKE) --no-print-directory RELEASE=1 $@
+endif
+ifneq ($(VALGRIND),1)
+build/dyn/muster: FORCE
+	$(MAKE) --no-print-directory VALGRIND=1 SANITIZE= RELEASE= $@
 endif
 
 # The size promise of issue 6 is part of the build: over the limit fails.

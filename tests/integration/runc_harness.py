@@ -7,9 +7,21 @@ import subprocess
 import tempfile
 import uuid
 
-from conftest import MUSTER
+from conftest import MUSTER, SANITIZED
 
 BUSYBOX = "/bin/busybox"
+
+
+def copy_shared_libs(binary, rootfs):
+    """The sanitizer build is dynamic: give it its libraries (and the loader)
+    at the same paths inside the rootfs, so the runc tests run it too."""
+    out = subprocess.run(["ldd", binary], capture_output=True, text=True, check=True).stdout
+    for line in out.splitlines():
+        path = line.split("=>")[-1].split("(")[0].strip()
+        if path.startswith("/"):
+            dest = os.path.join(rootfs, path.lstrip("/"))
+            os.makedirs(os.path.dirname(dest), exist_ok=True)
+            shutil.copy(os.path.realpath(path), dest)
 
 
 class Container:
@@ -24,6 +36,8 @@ class Container:
             os.makedirs(os.path.join(self.rootfs, d), exist_ok=True)
         os.chmod(os.path.join(self.rootfs, "tmp"), 0o1777)
         shutil.copy(MUSTER, os.path.join(self.rootfs, "muster"))
+        if SANITIZED and not only_muster:
+            copy_shared_libs(MUSTER, self.rootfs)
         shutil.copy(BUSYBOX, os.path.join(self.rootfs, "bin/busybox"))
         for applet in ("sh", "cat", "sleep", "echo", "id", "ls", "kill", "ps",
                        "grep", "env", "true", "false", "nc", "wc", "trap"):

@@ -2,7 +2,6 @@
 URLs, secret files, users, capabilities, syscall names and profiles.  Each
 must give its exact exit code, one error line naming the culprit, no crash,
 no secret in the output, and the workload never started."""
-import os
 
 import pytest
 

@@ -3,7 +3,6 @@
 A real HTTP server (python http.server in a thread) on loopback and on a
 unix socket serves fixed statuses, a slow endpoint, a large body, a chunked
 body and a Host-dependent route."""
-import os
 import re
 import socket
 import socketserver
@@ -291,12 +290,6 @@ def test_distroless_unhealthy(http):
     assert r.stdout == "unhealthy: %s/500 HTTP 500\n" % http
 
 
-ROOT = os.path.join(os.path.dirname(__file__), "..", "..")
-needs_secrets = pytest.mark.skipif(not os.path.exists(os.path.join(ROOT, "hooks", "secrets.c")),
-                                   reason="needs hooks/secrets.c (branch h2-security)")
-
-
-@needs_secrets
 def test_file_secrets_loaded_for_expansion(tmp_path, http):
     """Docker runs the probe in the container's configured environment:
     APP_PORT_FILE must be loaded before ${APP_PORT} is expanded."""

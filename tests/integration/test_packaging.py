@@ -15,7 +15,7 @@ import tempfile
 import pytest
 import yaml
 
-from conftest import MUSTER, clean_env, run
+from conftest import MUSTER, clean_env, needs_static, run
 from runc_harness import Container
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -34,12 +34,6 @@ def make(*args, timeout=120):
            if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
     return subprocess.run(["make", "-s", "--no-print-directory", *args], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=timeout)
-
-
-def works_on_host(*args):
-    """The subcommand does its job outside a container (it is not still a
-    stub of an unmerged feature); the scratch tests need that first."""
-    return run(list(args), pid1=False, timeout=30).returncode == 0
 
 
 # --- the scratch image, run with runc ---------------------------------------
@@ -72,6 +66,7 @@ def test_dockerfile_final_stage_holds_only_muster():
     assert ("ENTRYPOINT", '["/muster"]') in stage
 
 
+@needs_static
 def test_binary_is_static():
     out = subprocess.run(["file", "-b", MUSTER], capture_output=True, text=True).stdout
     assert "statically linked" in out, out
@@ -83,11 +78,13 @@ def scratch(args):
     return c.run(timeout=60)
 
 
+@needs_static
 def test_scratch_rootfs_version():
     r = scratch(["/muster", "--version"])
     assert (r.returncode, r.stdout, r.stderr) == (0, f"muster {version()}\n", "")
 
 
+@needs_static
 def test_scratch_rootfs_help_exits_0():
     # the image's default CMD is --help
     r = scratch(["/muster", "--help"])
@@ -95,20 +92,20 @@ def test_scratch_rootfs_help_exits_0():
     assert r.stdout.startswith("usage: muster [OPTIONS] [--] COMMAND [ARG...]\n")
 
 
-@pytest.mark.skipif(not works_on_host("wait", "file:///"), reason="muster wait not merged yet")
+@needs_static
 def test_scratch_rootfs_wait_file():
     r = scratch(["/muster", "wait", "file:///muster"])
     assert r.returncode == 0, r.stderr
 
 
-@pytest.mark.skipif(not works_on_host("wait", "file:///"), reason="muster wait not merged yet")
+@needs_static
 def test_scratch_rootfs_wait_timeout_is_69():
     r = scratch(["/muster", "wait", "--timeout", "300ms", "file:///nothing-here"])
     assert r.returncode == 69
     assert "file:///nothing-here" in r.stderr
 
 
-@pytest.mark.skipif(not works_on_host("wait", "file:///"), reason="muster wait not merged yet")
+@needs_static
 def test_scratch_rootfs_resolves_through_etc_hosts():
     # no libc, no NSS modules in the image: only the /etc/hosts Docker adds
     with socket.socket() as srv:
@@ -123,7 +120,7 @@ def test_scratch_rootfs_resolves_through_etc_hosts():
     assert r.returncode == 0, r.stderr
 
 
-@pytest.mark.skipif(not works_on_host("--", "/bin/true"), reason="PID-1 mode not merged yet")
+@needs_static
 def test_scratch_rootfs_pid1_runs_workload():
     # muster as PID 1 with itself as the workload: exit code passed through
     r = scratch(["/muster", "--", "/muster", "--version"])
@@ -293,8 +290,6 @@ def test_example_command_line_is_not_a_usage_error(where, argv, tmp_path):
     secret.write_text("s3cret")
     env = clean_env(REDIS_PASSWORD_FILE=secret, DATABASE_PASSWORD_FILE=secret)
     check = as_check(argv)
-    if not works_on_host(check[0], *(["file:///"] if check[0] != "config" else [])):
-        pytest.skip(f"muster {check[0]} not merged yet")
     r = run(check, pid1=False, env=env, timeout=30)
     assert r.returncode != EX_USAGE, (where, shlex.join(argv), r.stderr)
     assert "unknown option" not in r.stderr

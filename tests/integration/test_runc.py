@@ -1,11 +1,8 @@
 """The stop scenario inside a real OCI runtime: runc, a rootfs holding only
 muster and busybox-static (what a distroless image is)."""
-import pytest
 
-from conftest import needs_static, read_line
+from conftest import read_line
 from runc_harness import Container
-
-pytestmark = needs_static
 
 
 def test_runc_kill_term_reaches_workload_and_code_is_returned():

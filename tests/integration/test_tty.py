@@ -4,7 +4,6 @@ import pty
 import select
 import time
 
-import pytest
 
 from conftest import MUSTER, clean_env, fixture
 

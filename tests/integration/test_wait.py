@@ -8,12 +8,11 @@ import signal
 import socket
 import subprocess
 import tempfile
-import threading
 import time
 
 import pytest
 
-from conftest import MUSTER, clean_env, free_port, run, spawn
+from conftest import clean_env, free_port, run, spawn
 from servers import DnsServer, PostgresServer, RedisServer, StandIn
 
 PG_57P03 = (b"E\0\0\0\x3eSFATAL\0VFATAL\0C57P03\0"
