@@ -1,6 +1,6 @@
 /* Fault injection into prctl (linker --wrap, see test_faults_prctl.wrap):
- * PR_SET_PDEATHSIG and PR_SET_CHILD_SUBREAPER (pid1_setup),
- * PR_SET_NO_NEW_PRIVS (priv_apply), PR_CAPBSET_READ
+ * PR_SET_PDEATHSIG and PR_SET_CHILD_SUBREAPER (pid1_setup), PR_SET_KEEPCAPS
+ * and PR_SET_NO_NEW_PRIVS (priv_apply), PR_CAPBSET_READ
  * (caps_drop_bounding) fail with EINVAL, ENOMEM or EPERM.  Each function
  * must return -errno after one line.  Everything that changes the
  * process's attributes or credentials runs in a forked child, which
@@ -270,6 +270,42 @@ static void nnp_fault_stops_workload(void **state)
 	conf_free(&c);
 }
 
+/* --user nobody --cap-keep NET_BIND_SERVICE: PR_SET_KEEPCAPS failing stops
+ * the drop before the uid changes. */
+static void keepcaps_faults(void **state)
+{
+	struct muster_conf c;
+	struct priv_plan p;
+	struct report r;
+	char want[256];
+	size_t i;
+
+	if (geteuid() != 0)
+		skip();
+	conf_init(&c);
+	assert_int_equal(conf_apply(&c, OPT_USER, "nobody", SRC_CLI, 0), 0);
+	assert_int_equal(conf_apply(&c, OPT_CAP_KEEP, "NET_BIND_SERVICE", SRC_CLI, 0), 0);
+	assert_int_equal(priv_prepare(&c, &p), 0);
+	arm(-1, 0, 0, 0);
+	in_child(call_apply, &p, &r);
+	assert_int_equal(r.rc, 0);
+	assert_int_equal(r.uid, 65534);
+	assert_int_equal(r.keepcaps, 0); /* set for the change only */
+	assert_int_equal(r.bset, 1ull << CAP_NET_BIND_SERVICE);
+	for (i = 0; i < N(errs); i++) {
+		arm(PR_SET_KEEPCAPS, errs[i], 0, 1);
+		in_child(call_apply, &p, &r);
+		assert_int_equal(r.rc, -errs[i]);
+		assert_int_equal(r.lines, 1);
+		snprintf(want, sizeof(want), "muster: error: --user: PR_SET_KEEPCAPS: %s\n",
+			 strerror(errs[i]));
+		assert_string_equal(r.out, want);
+		assert_int_equal(r.uid, 0);
+	}
+	priv_plan_free(&p);
+	conf_free(&c);
+}
+
 static int call_drop(void *arg)
 {
 	return caps_drop_bounding(1ull << CAP_NET_BIND_SERVICE, false);
@@ -329,9 +365,9 @@ static void capbset_read_faults(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(pid1_faults),	   cmocka_unit_test(pid1_subreaper_when_not_pid1),
-	    cmocka_unit_test(nnp_faults),	   cmocka_unit_test(nnp_fault_stops_workload),
-	    cmocka_unit_test(capbset_read_faults),
+	    cmocka_unit_test(pid1_faults),     cmocka_unit_test(pid1_subreaper_when_not_pid1),
+	    cmocka_unit_test(nnp_faults),      cmocka_unit_test(nnp_fault_stops_workload),
+	    cmocka_unit_test(keepcaps_faults), cmocka_unit_test(capbset_read_faults),
 	};
 
 	log_setup(LOG_WARN, LOGF_TEXT);
