@@ -81,23 +81,46 @@ int caps_check_available(uint64_t keep)
 	return 0;
 }
 
+#define BSET_END 2
+
+/* PR_CAPBSET_READ: 1 in the bounding set, 0 not, BSET_END past the
+ * kernel's last capability (EINVAL there), or -errno (logged): any other
+ * error, or EINVAL for CHOWN, which every kernel has.  An error must not
+ * read as the end of the list, or the drop would silently drop nothing. */
+static int bset_has(int cap)
+{
+	int in = prctl(PR_CAPBSET_READ, cap, 0, 0, 0);
+
+	if (in >= 0)
+		return in;
+	if (errno == EINVAL && cap > 0)
+		return BSET_END;
+	in = -errno;
+	log_error("cannot read the capability bounding set (%s): %s", cap_name(cap), strerror(-in));
+	return in;
+}
+
 int caps_drop_bounding(uint64_t keep, bool may_skip)
 {
-	int cap, rc;
+	int cap, rc, in;
 
 	capng_get_caps_process();
 	for (cap = 0; cap <= 63; cap++) {
-		if (prctl(PR_CAPBSET_READ, cap, 0, 0, 0) < 0)
-			break; /* beyond the kernel's last capability */
+		in = bset_has(cap);
+		if (in < 0)
+			return in;
+		if (in == BSET_END)
+			break;
 		if (!(keep & (1ull << cap)))
 			capng_update(CAPNG_DROP, CAPNG_BOUNDING_SET, (unsigned)cap);
 	}
 	rc = capng_apply(CAPNG_SELECT_BOUNDS);
 	/* libcap-ng skips the drop without CAP_SETPCAP: check the result */
 	for (cap = 0; cap <= 63; cap++) {
-		int in = prctl(PR_CAPBSET_READ, cap, 0, 0, 0);
-
+		in = bset_has(cap);
 		if (in < 0)
+			return in;
+		if (in == BSET_END)
 			break;
 		if (in == 1 && !(keep & (1ull << cap))) {
 			capng_get_caps_process();

@@ -67,27 +67,32 @@ static bool already(const struct priv_plan *p)
 static int set_ids(const struct priv_plan *p)
 {
 	bool keepcaps = p->drop_caps && p->keep && p->uid != 0;
+	int err;
 
 	if (setgroups(p->ngroups, p->groups)) {
-		if (errno == EPERM && already(p)) {
+		err = errno;
+		if (err == EPERM && already(p)) {
 			log_debug("--user: already uid %u gid %u, groups left as they are",
 				  (unsigned)p->uid, (unsigned)p->gid);
 			return 0;
 		}
-		log_error("--user: setgroups: %s", strerror(errno));
-		return -EPERM;
+		log_error("--user: setgroups: %s", strerror(err));
+		return -err;
 	}
 	if (keepcaps && prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0)) {
-		log_error("--user: PR_SET_KEEPCAPS: %s", strerror(errno));
-		return -EPERM;
+		err = errno;
+		log_error("--user: PR_SET_KEEPCAPS: %s", strerror(err));
+		return -err;
 	}
 	if (setresgid(p->gid, p->gid, p->gid)) {
-		log_error("--user: setresgid(%u): %s", (unsigned)p->gid, strerror(errno));
-		return -EPERM;
+		err = errno;
+		log_error("--user: setresgid(%u): %s", (unsigned)p->gid, strerror(err));
+		return -err;
 	}
 	if (setresuid(p->uid, p->uid, p->uid)) {
-		log_error("--user: setresuid(%u): %s", (unsigned)p->uid, strerror(errno));
-		return -EPERM;
+		err = errno;
+		log_error("--user: setresuid(%u): %s", (unsigned)p->uid, strerror(err));
+		return -err;
 	}
 	if (keepcaps)
 		prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0);
@@ -106,15 +111,18 @@ static int set_env(const struct priv_plan *p)
 
 int priv_apply(const struct priv_plan *p, bool with_seccomp)
 {
-	if (p->drop_caps && caps_drop_bounding(p->keep, p->nnp))
-		return -EPERM;
-	if (p->change_id && (set_ids(p) || set_env(p)))
-		return -EPERM;
-	if (p->drop_caps && caps_set(p->keep, p->change_id && p->uid != 0))
-		return -EPERM;
+	int r;
+
+	if (p->drop_caps && (r = caps_drop_bounding(p->keep, p->nnp)))
+		return r;
+	if (p->change_id && ((r = set_ids(p)) || (r = set_env(p))))
+		return r;
+	if (p->drop_caps && (r = caps_set(p->keep, p->change_id && p->uid != 0)))
+		return r;
 	if (p->nnp && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)) {
-		log_error("PR_SET_NO_NEW_PRIVS: %s", strerror(errno));
-		return -errno;
+		r = -errno;
+		log_error("PR_SET_NO_NEW_PRIVS: %s", strerror(-r));
+		return r;
 	}
 	if (with_seccomp && scfilter_apply(p->seccomp))
 		return -EPERM;

@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -21,6 +20,7 @@
 #include "inifile.h"
 #include "log.h"
 #include "parse.h"
+#include "pid1.h"
 #include "privdrop.h"
 #include "secrets.h"
 #include "sig.h"
@@ -222,10 +222,7 @@ static int run_main(struct muster_conf *c)
 
 	if (validate_wait_urls(c, &src))
 		return conf_err_exit(src);
-	if (c->pdeathsig && prctl(PR_SET_PDEATHSIG, c->pdeathsig) < 0)
-		log_warn("cannot set the parent-death signal: %s", strerror(errno));
-	if ((c->subreaper || getpid() != 1) && prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
-		log_warn("cannot become a child subreaper: %s", strerror(errno));
+	pid1_setup(c); /* a failure is a warning (logged): carry on */
 	if (sig_setup() < 0)
 		return EXIT_NOEXEC;
 	/* 2: secrets; then everything named is checked before any wait */
@@ -233,10 +230,10 @@ static int run_main(struct muster_conf *c)
 		return EXIT_CONFIG;
 	if (priv_prepare(c, &plan))
 		return EXIT_CONFIG;
-	r = c->wait_urls.n ? stage_wait(c) : 0;   /* 3 */
+	r = c->wait_urls.n ? stage_wait(c) : 0; /* 3 */
 	if (!r)
-		r = stage_hooks(c, &plan);         /* 4 */
-	if (!r) {                                  /* 5, 6 */
+		r = stage_hooks(c, &plan); /* 4 */
+	if (!r) {			   /* 5, 6 */
 		work.setup = priv_child_setup;
 		work.setup_arg = &plan;
 		r = sup_run_workload(c, &work);

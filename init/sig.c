@@ -3,6 +3,7 @@
  * forwards a kill(2)-sent one to the workload and lets a real fault crash. */
 #include <errno.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <string.h>
 #include <stdint.h>
 #include <sys/signalfd.h>
@@ -37,11 +38,24 @@ static void on_fault(int sig, siginfo_t *si, void *uc)
 		raise(sig);
 }
 
+/* Undo a sig_setup() that failed half-way: the caller exits, or tries
+ * again, with the mask and handlers muster started with. */
+static void undo_setup(const struct sigaction *old, bool unblock)
+{
+	size_t i;
+
+	if (unblock)
+		syscall(SYS_rt_sigprocmask, SIG_SETMASK, &orig_mask, NULL, sizeof(orig_mask));
+	for (i = 0; i < NFAULT; i++)
+		sigaction(fault_sigs[i], &old[i], NULL);
+}
+
 int sig_setup(void)
 {
 	uint64_t all = ~(uint64_t)0;
-	struct sigaction sa;
+	struct sigaction sa, old[NFAULT];
 	size_t i;
+	int err;
 
 	if (sfd >= 0)
 		return sfd;
@@ -54,15 +68,20 @@ int sig_setup(void)
 	sa.sa_flags = SA_SIGINFO | SA_RESTART;
 	sigfillset(&sa.sa_mask);
 	for (i = 0; i < NFAULT; i++)
-		sigaction(fault_sigs[i], &sa, NULL);
+		sigaction(fault_sigs[i], &sa, &old[i]);
 	if (syscall(SYS_rt_sigprocmask, SIG_BLOCK, &all, &orig_mask, sizeof(all)) < 0) {
-		log_error("cannot block signals: %s", strerror(errno));
-		return -errno;
+		err = errno;
+		undo_setup(old, false);
+		log_error("cannot block signals: %s", strerror(err));
+		return -err;
 	}
 	sfd = (int)syscall(SYS_signalfd4, -1, &all, sizeof(all), SFD_CLOEXEC);
 	if (sfd < 0) {
-		log_error("cannot open signalfd: %s", strerror(errno));
-		return -errno;
+		err = errno;
+		sfd = -1;
+		undo_setup(old, true);
+		log_error("cannot open signalfd: %s", strerror(err));
+		return -err;
 	}
 	return sfd;
 }

@@ -11,7 +11,8 @@
 #include "conf.h"
 
 /* Block every signal but the synchronous faults and open the signalfd.
- * Returns the fd or -errno. */
+ * Returns the fd (the same one on every later call), or -errno after one
+ * line, with the signal mask and handlers left as they were. */
 int sig_setup(void);
 int sig_fd(void);
 
