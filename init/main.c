@@ -222,7 +222,8 @@ static int run_main(struct muster_conf *c)
 
 	if (validate_wait_urls(c, &src))
 		return conf_err_exit(src);
-	pid1_setup(c); /* a failure is a warning (logged): carry on */
+	if (pid1_setup(c) < 0)
+		return EXIT_NOEXEC;
 	if (sig_setup() < 0)
 		return EXIT_NOEXEC;
 	/* 2: secrets; then everything named is checked before any wait */

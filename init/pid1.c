@@ -10,16 +10,20 @@
 
 int pid1_setup(const struct muster_conf *c)
 {
-	int err = 0;
-
 	if (c->pdeathsig && prctl(PR_SET_PDEATHSIG, c->pdeathsig) < 0) {
-		err = -errno;
-		log_warn("cannot set the parent-death signal: %s", strerror(errno));
+		int e = errno;
+
+		log_error("cannot set the parent-death signal (-p): %s", strerror(e));
+		return -e;
 	}
 	if ((c->subreaper || getpid() != 1) && prctl(PR_SET_CHILD_SUBREAPER, 1) < 0) {
-		if (!err)
-			err = -errno;
-		log_warn("cannot become a child subreaper: %s", strerror(errno));
+		int e = errno;
+
+		if (c->subreaper) {
+			log_error("cannot become a child subreaper (-s): %s", strerror(e));
+			return -e;
+		}
+		log_warn("cannot become a child subreaper: %s", strerror(e));
 	}
-	return err;
+	return 0;
 }

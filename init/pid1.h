@@ -7,10 +7,10 @@
 #include "conf.h"
 
 /* PR_SET_PDEATHSIG when c->pdeathsig, then PR_SET_CHILD_SUBREAPER when
- * c->subreaper or not PID 1; the second is tried even when the first
- * failed.  Each failure is one warning line.  Returns 0, or the first
- * -errno; main() carries on either way (muster still works as PID 1
- * without them, only less well). */
+ * c->subreaper or not PID 1.  What the user asked for (-p, -s) is setup:
+ * a failure is one error line and -errno (main() exits 126, as for any
+ * other reason the command cannot be run).  The implicit subreaper bit
+ * is a convenience: its failure is one warning line and 0. */
 int pid1_setup(const struct muster_conf *c);
 
 #endif
