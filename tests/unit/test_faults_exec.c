@@ -17,6 +17,8 @@
 
 #include <cmocka.h>
 
+#include "capture.h"
+
 #include "conf.h"
 #include "log.h"
 #include "spawn.h"
@@ -35,36 +37,6 @@ int __wrap_execvp(const char *file, char *const argv[])
 		return -1;
 	}
 	return __real_execvp(file, argv);
-}
-
-/* stderr into a memfd, so that the lines the child logs can be counted */
-static int saved_err = -1, cap_fd = -1;
-
-static void capture_start(void)
-{
-	fflush(stderr);
-	cap_fd = memfd_create("stderr", 0);
-	assert_true(cap_fd >= 0);
-	saved_err = dup(STDERR_FILENO);
-	assert_true(saved_err >= 0);
-	assert_int_equal(dup2(cap_fd, STDERR_FILENO), STDERR_FILENO);
-}
-
-/* Stop capturing; the captured text into buf; returns its line count. */
-static int capture_end(char *buf, size_t n)
-{
-	ssize_t k;
-	int lines = 0;
-	char *p;
-
-	dup2(saved_err, STDERR_FILENO);
-	close(saved_err);
-	k = pread(cap_fd, buf, n - 1, 0);
-	close(cap_fd);
-	buf[k > 0 ? k : 0] = '\0';
-	for (p = buf; (p = strchr(p, '\n')); p++)
-		lines++;
-	return lines;
 }
 
 static struct muster_conf conf;

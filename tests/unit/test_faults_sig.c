@@ -21,6 +21,8 @@
 
 #include <cmocka.h>
 
+#include "capture.h"
+
 #include "conf.h"
 #include "log.h"
 #include "sig.h"
@@ -76,45 +78,6 @@ static void *handler_of(int sig)
 
 	assert_int_equal(sigaction(sig, NULL, &sa), 0);
 	return (void *)sa.sa_handler;
-}
-
-static int fd_count(void)
-{
-	DIR *d = opendir("/proc/self/fd");
-	int n = 0;
-
-	assert_non_null(d);
-	while (readdir(d))
-		n++;
-	closedir(d);
-	return n;
-}
-
-static int saved_err = -1, cap_fd = -1;
-
-static void capture_start(void)
-{
-	fflush(stderr);
-	cap_fd = memfd_create("stderr", 0);
-	assert_true(cap_fd >= 0);
-	saved_err = dup(STDERR_FILENO);
-	assert_int_equal(dup2(cap_fd, STDERR_FILENO), STDERR_FILENO);
-}
-
-static int capture_end(char *buf, size_t n)
-{
-	ssize_t k;
-	int lines = 0;
-	char *p;
-
-	dup2(saved_err, STDERR_FILENO);
-	close(saved_err);
-	k = pread(cap_fd, buf, n - 1, 0);
-	close(cap_fd);
-	buf[k > 0 ? k : 0] = '\0';
-	for (p = buf; (p = strchr(p, '\n')); p++)
-		lines++;
-	return lines;
 }
 
 static uint64_t start_mask; /* the test process's mask before any setup */

@@ -20,6 +20,8 @@
 
 #include <cmocka.h>
 
+#include "capture.h"
+
 #include "clock.h"
 #include "conf.h"
 #include "log.h"
@@ -60,18 +62,6 @@ int __wrap_connect(int fd, const struct sockaddr *sa, socklen_t len)
 	return __real_connect(fd, sa, len);
 }
 
-static int fd_count(void)
-{
-	DIR *d = opendir("/proc/self/fd");
-	int n = 0;
-
-	assert_non_null(d);
-	while (readdir(d))
-		n++;
-	closedir(d);
-	return n;
-}
-
 /* A listening TCP socket on 127.0.0.1; returns the fd, stores the port. */
 static int listener(uint16_t *port)
 {
@@ -86,33 +76,6 @@ static int listener(uint16_t *port)
 	assert_int_equal(getsockname(fd, (struct sockaddr *)&sa, &len), 0);
 	*port = ntohs(sa.sin_port);
 	return fd;
-}
-
-static int saved_err = -1, cap_fd = -1;
-
-static void capture_start(void)
-{
-	fflush(stderr);
-	cap_fd = memfd_create("stderr", 0);
-	assert_true(cap_fd >= 0);
-	saved_err = dup(STDERR_FILENO);
-	assert_int_equal(dup2(cap_fd, STDERR_FILENO), STDERR_FILENO);
-}
-
-static int capture_end(char *buf, size_t n)
-{
-	ssize_t k;
-	int lines = 0;
-	char *p;
-
-	dup2(saved_err, STDERR_FILENO);
-	close(saved_err);
-	k = pread(cap_fd, buf, n - 1, 0);
-	close(cap_fd);
-	buf[k > 0 ? k : 0] = '\0';
-	for (p = buf; (p = strchr(p, '\n')); p++)
-		lines++;
-	return lines;
 }
 
 static int setup(void **state)
