@@ -137,10 +137,15 @@ soak: $(MUSTER_BIN) $(FIX_BIN)
 demo: deps $(BUILD)/muster $(FIX_BIN)
 	MUSTER=$(abspath $(BUILD)/muster) FIXTURES=$(abspath $(BUILD)/fixtures) sh tests/demo.sh
 
-build/fuzz/%: tests/fuzz/%.c $(SRC_LIB)
+# The library once with the fuzzer's instrumentation, then one link per target.
+FUZZ_CFLAGS := $(CSTD) -g -O1 -fsanitize=address,undefined $(CPPFLAGS)
+FUZZ_OBJ    := $(SRC_LIB:%.c=build/fuzz/obj/%.o)
+build/fuzz/obj/%.o: %.c $(wildcard conf/*.h hooks/*.h init/*.h) Makefile
 	@mkdir -p $(dir $@)
-	clang $(CSTD) -g -O1 -fsanitize=fuzzer,address,undefined $(CPPFLAGS) -o $@ $< \
-		$(SRC_LIB) $(LIBS)
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+
+build/fuzz/%: tests/fuzz/%.c $(FUZZ_OBJ)
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJ) $(LIBS)
 
 # Each target for FUZZ_TIME seconds; a table of executions and crashes per
 # target in build/fuzz/report.txt.  Fails if any target crashed.
