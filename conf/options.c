@@ -72,7 +72,7 @@ const struct opt_def conf_options[OPT_COUNT] = {
 	 OT_DURATION, "DUR", "whole probe time limit (default 3s)", MODE_HEALTH},
 	{OPT_HEALTH_EXPECT, "expect", 0, "MUSTER_HEALTH_EXPECT", "health", "expect", OT_PATH,
 	 "CODES", "healthy HTTP statuses, e.g. 200-399,401 (default 200-299)", MODE_HEALTH},
-	{OPT_HEALTH_HEADER, "header", 0, NULL, "health", "header", OT_PATHLIST, "'K: V'",
+	{OPT_HEALTH_HEADER, "header", 'H', NULL, "health", "header", OT_PATHLIST, "'K: V'",
 	 "extra HTTP request header (repeatable)", MODE_HEALTH},
 	{OPT_HEALTH_UNIX_SOCKET, "unix-socket", 0, "MUSTER_HEALTH_UNIX_SOCKET", "health",
 	 "unix_socket", OT_PATH, "PATH", "HTTP over this unix socket, as curl does", MODE_HEALTH},

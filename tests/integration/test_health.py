@@ -140,6 +140,9 @@ def test_chunked(http):
 def test_host_header(http):
     assert_unhealthy(health([http + "/host"]), http + "/host HTTP 404")
     assert_healthy(health(["--header", "Host: app.local", http + "/host"]), http + "/host")
+    # curl's short form, repeatable
+    r = health(["-H", "Host: app.local", "-H", "X-Token: tok123", http + "/host"])
+    assert_healthy(r, http + "/host")
 
 
 def test_header_value_not_printed(http):
