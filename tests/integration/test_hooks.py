@@ -2,6 +2,7 @@
 stop signals while muster is still starting."""
 import os
 import signal
+import subprocess
 import time
 
 from conftest import clean_env, fixture, free_port, pid1_host_pid, read_line, run, spawn
@@ -124,3 +125,30 @@ def test_hook_expands_secret_variable(tmp_path):
     assert r.returncode == 0, r.stderr
     assert r.stdout == "ok\n"
     assert "s3cr3t" not in r.stderr
+
+
+FDS = "import os; print(' '.join(sorted(os.listdir('/proc/self/fd'), key=int)))"
+
+
+def test_no_muster_fd_reaches_a_hook_or_the_workload(tmp_path):
+    # after secrets, an env dir, name resolution (a thread and its pipe),
+    # probes and the INI file, the signalfd and every socket are closed:
+    # each child has 0, 1, 2 and the fd its own listdir opens (3)
+    import socket
+    secret = tmp_path / "token"
+    secret.write_text("t0k")
+    envdir = tmp_path / "env"
+    envdir.mkdir()
+    (envdir / "MODE").write_text("x")
+    ini = tmp_path / "muster.ini"
+    ini.write_text("[hook fds]\nexec = /usr/bin/python3 -S -c \"%s\"\n" % FDS)
+    with socket.socket() as srv:
+        srv.bind(("127.0.0.1", 0))
+        srv.listen(8)
+        port = srv.getsockname()[1]
+        r = run(["-c", str(ini), "--secret", "TOKEN", "--env-dir", str(envdir),
+                 "-w", f"tcp://localhost:{port}", "-w", f"tcp://127.0.0.1:{port}",
+                 "--user", "nobody", "--", "/usr/bin/python3", "-S", "-c", FDS],
+                env=clean_env(TOKEN_FILE=secret), stdin=subprocess.DEVNULL)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == "0 1 2 3\n0 1 2 3\n"
