@@ -337,7 +337,8 @@ static int read_file(const char *path, bool explicit_path, char **out, size_t *o
 	struct stat sb;
 	char *buf;
 	size_t got = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	/* O_NONBLOCK: a FIFO must not hold the open; it is refused below */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 
 	if (fd < 0) {
 		if (errno == ENOENT && !explicit_path)

@@ -2,9 +2,12 @@
 #include "user.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "log.h"
 
@@ -106,14 +109,33 @@ static int db_close(FILE *f, const char *path)
 	return 0;
 }
 
-/* Open a database file; a missing one reads as empty (scratch images). */
+/* Open a database file; a missing one reads as empty (scratch images).
+ * Only a regular file is read: a FIFO or a device there would block or
+ * never end (O_NONBLOCK keeps the open itself from waiting on a FIFO). */
 static int db_open(const char *path, FILE **f)
 {
-	*f = fopen(path, "re");
-	if (*f || errno == ENOENT)
-		return 0;
-	log_error("--user: cannot read %s: %s", path, strerror(errno));
-	return -EINVAL;
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+
+	*f = NULL;
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return 0;
+		log_error("--user: cannot read %s: %s", path, strerror(errno));
+		return -EINVAL;
+	}
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		log_error("--user: %s is not a regular file", path);
+		close(fd);
+		return -EINVAL;
+	}
+	*f = fdopen(fd, "r");
+	if (!*f) {
+		log_error("--user: cannot read %s: %s", path, strerror(errno));
+		close(fd);
+		return -EINVAL;
+	}
+	return 0;
 }
 
 /* First passwd entry whose name is `user`, or whose uid is `uid` when the

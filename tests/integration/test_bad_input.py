@@ -23,6 +23,14 @@ def _secret_file(tmp_path, content, name="pw"):
     return str(p)
 
 
+def _fifo(tmp_path, name):
+    """A FIFO nobody writes to: reading it would block forever."""
+    import os
+    p = tmp_path / name
+    os.mkfifo(p)
+    return str(p)
+
+
 # (id, args builder(tmp_path) -> (args, env), exit code, culprit in the message)
 CASES = [
     ("opt-grace", lambda t: (["--grace", "soon"], {}), 64, "--grace"),
@@ -72,6 +80,10 @@ CASES = [
     ("pre-bad-quote", lambda t: (["--pre", "echo 'oops"], {}), 64, "--pre"),
     ("ini-nul", lambda t: (["-c", _ini(t, b"[init]\ngrace = 1\x00s\n")], {}), 78, "bad.ini"),
     ("ini-missing", lambda t: (["-c", str(t / "absent.ini")], {}), 78, "absent.ini"),
+    ("ini-fifo", lambda t: (["-c", _fifo(t, "muster.ini")], {}), 78, "muster.ini"),
+    ("ini-device", lambda t: (["-c", "/dev/zero"], {}), 78, "/dev/zero"),
+    ("secret-fifo", lambda t: (["--secret", "DB_PASSWORD"],
+                               {"DB_PASSWORD_FILE": _fifo(t, "pw")}), 78, "DB_PASSWORD_FILE"),
     ("secret-missing", lambda t: (["--secret", "DB_PASSWORD"],
                                   {"DB_PASSWORD_FILE": str(t / "nope")}), 78, "DB_PASSWORD_FILE"),
     ("secret-nul", lambda t: (["--secret", "DB_PASSWORD"],

@@ -3,6 +3,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <sys/stat.h>
 #include <cmocka.h>
 
 #include <errno.h>
@@ -229,6 +230,21 @@ static void test_resolve_errors(void **s)
 	assert_int_equal(user_resolve("app", "/nonexistent/p", grf, &id), -EINVAL);
 	/* a file that cannot be read (a directory) is an error, not empty */
 	assert_int_equal(user_resolve("1000", "/", grf, &id), -EINVAL);
+	/* nor is one that would block or never end: a FIFO with no writer, a
+	 * device */
+	{
+		char fifo[] = "/tmp/muster-fifo-XXXXXX";
+
+		assert_non_null(mkdtemp(fifo));
+		strcat(fifo, "/p");
+		assert_int_equal(mkfifo(fifo, 0600), 0);
+		assert_int_equal(user_resolve("app", fifo, grf, &id), -EINVAL);
+		assert_int_equal(user_resolve("app:staff", pwf, fifo, &id), -EINVAL);
+		unlink(fifo);
+		*strrchr(fifo, '/') = '\0';
+		rmdir(fifo);
+	}
+	assert_int_equal(user_resolve("app", "/dev/zero", grf, &id), -EINVAL);
 }
 
 int main(void)
