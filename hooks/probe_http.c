@@ -297,6 +297,9 @@ int http_resp_feed(struct http_resp *p, const uint8_t *buf, size_t len)
 			continue;
 		}
 		/* line-oriented states */
+		if (p->state != HS_CHUNK_SIZE && p->state != HS_CHUNK_END &&
+		    ++p->hbytes > HTTP_MAX_HEADER_BYTES)
+			return proto(p, "HTTP headers over 100 KiB");
 		if (buf[i] == '\n') {
 			size_t n = p->llen;
 			int r;

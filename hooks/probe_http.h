@@ -21,6 +21,11 @@ int http_request_build(char *buf, size_t cap, const struct url *u, const struct 
  * matches, 0 when not, -EINVAL when expect is malformed. */
 int http_expect_match(const char *expect, int status);
 
+/* All status, header and trailer lines of one response, 1xx ones
+ * included, at most (curl's limit): a server that sends headers forever is
+ * malformed, not slow. */
+#define HTTP_MAX_HEADER_BYTES (100 * 1024)
+
 enum http_state {
 	HS_STATUS,
 	HS_HEADER,
@@ -41,6 +46,7 @@ struct http_resp {
 	int64_t length; /* Content-Length, -1 absent */
 	uint64_t left;	/* body or chunk bytes still to come */
 	uint64_t body;	/* body bytes seen */
+	size_t hbytes;	/* status, header and trailer bytes so far */
 	size_t llen;	/* bytes in line[] */
 	char line[4096];
 	const char *err; /* why the response is malformed */

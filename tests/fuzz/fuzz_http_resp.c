@@ -26,6 +26,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	if (p.headers_done && (p.status < 100 || p.status > 599))
 		abort();
+	if (p.hbytes > HTTP_MAX_HEADER_BYTES)
+		abort();
 	s = malloc(size + 1);
 	if (s) {
 		memcpy(s, data, size);

@@ -161,6 +161,33 @@ def test_slow_server_times_out(http):
     assert r.stdout.endswith("(timed out)\n"), r.stdout
 
 
+def test_endless_headers_are_unhealthy_not_a_timeout():
+    # a server that sends header lines forever: malformed at 100 KiB (as
+    # curl), not "(timed out)" at the 20 s limit
+    srv = socket.socket()
+    srv.bind(("127.0.0.1", 0))
+    srv.listen(4)
+    url = "http://127.0.0.1:%d/" % srv.getsockname()[1]
+
+    def serve():
+        c, _ = srv.accept()
+        c.recv(4096)
+        try:
+            c.sendall(b"HTTP/1.1 200 OK\r\n")
+            while True:
+                c.sendall(b"X-Pad: " + b"a" * 200 + b"\r\n")
+        except OSError:
+            pass
+        c.close()
+
+    t = threading.Thread(target=serve, daemon=True)
+    t.start()
+    r = health(["--timeout", "20s", url])
+    srv.close()
+    assert r.returncode == 1
+    assert r.stdout == "unhealthy: %s HTTP headers over 100 KiB\n" % url
+
+
 def test_refused(http):
     port = free_port()
     url = "http://127.0.0.1:%d/" % port

@@ -315,6 +315,39 @@ static void t_http_malformed(void **st)
 				 -EPROTO);
 		assert_string_equal(p.err, "HTTP header line too long");
 	}
+	{
+		/* headers that never end, in short lines, and 1xx responses that
+		 * never end: both stop at 100 KiB, fed in small pieces */
+		static const char *const streams[] = {"X-Pad: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n",
+						      "HTTP/1.1 100 Continue\r\n\r\n"};
+		size_t s, fed;
+
+		for (s = 0; s < 2; s++) {
+			int r = 0;
+
+			http_resp_init(&p);
+			if (s == 0)
+				r = http_resp_feed(&p, (const uint8_t *)"HTTP/1.1 200 OK\r\n", 17);
+			for (fed = 0; r == 0 && fed < 200 * 1024; fed += strlen(streams[s]))
+				r = http_resp_feed(&p, (const uint8_t *)streams[s],
+						   strlen(streams[s]));
+			assert_int_equal(r, -EPROTO);
+			assert_string_equal(p.err, "HTTP headers over 100 KiB");
+			assert_true(fed > 100 * 1024 - 64 && fed <= 100 * 1024 + 64);
+		}
+		/* just under the limit is fine */
+		http_resp_init(&p);
+		assert_int_equal(http_resp_feed(&p, (const uint8_t *)"HTTP/1.1 200 OK\r\n", 17), 0);
+		for (fed = 17; fed + 36 + 21 <= 100 * 1024; fed += 36)
+			assert_int_equal(
+			    http_resp_feed(
+				&p, (const uint8_t *)"X-Pad: aaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n", 36),
+			    0);
+		assert_int_equal(
+		    http_resp_feed(&p, (const uint8_t *)"Content-Length: 0\r\n\r\n", 21), 1);
+		assert_int_equal(p.status, 200);
+		assert_true(p.hbytes > 100 * 1024 - 36 && p.hbytes <= 100 * 1024);
+	}
 }
 
 int main(void)
