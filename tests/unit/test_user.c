@@ -233,7 +233,7 @@ static void test_resolve_errors(void **s)
 	/* nor is one that would block or never end: a FIFO with no writer, a
 	 * device */
 	{
-		char fifo[] = "/tmp/muster-fifo-XXXXXX";
+		char fifo[64] = "/tmp/muster-fifo-XXXXXX";
 
 		assert_non_null(mkdtemp(fifo));
 		strcat(fifo, "/p");
