@@ -272,16 +272,14 @@ static const char *parse_tail(struct url *u, const char *t)
 	}
 }
 
-int url_parse(const char *s, struct url *u, char *err, size_t errlen)
+/* The parse proper; display is s redacted, whole. */
+static int parse(const char *s, const char *display, struct url *u, char *err, size_t errlen)
 {
-	char display[512];
 	const char *sep, *rest, *auth_end, *at = NULL, *hp, *why = NULL, *p;
 	size_t slen, i;
 	int found = -1;
 
-	memset(u, 0, sizeof(*u));
-	url_redact(s ? s : "", display, sizeof(display));
-	if (!s || !*s)
+	if (!*s)
 		return fail(err, errlen, display, "empty URL");
 	for (p = s; *p; p++)
 		if ((unsigned char)*p < ' ' || *p == 0x7f || *p == ' ')
@@ -328,4 +326,21 @@ int url_parse(const char *s, struct url *u, char *err, size_t errlen)
 		return fail(err, errlen, display, why);
 	}
 	return 0;
+}
+
+int url_parse(const char *s, struct url *u, char *err, size_t errlen)
+{
+	/* the display form is never cut short: a long URL keeps its "***"
+	 * (the redaction can add 3 bytes over an empty password) */
+	size_t n = (s ? strlen(s) : 0) + 8;
+	char *display = malloc(n);
+	int r;
+
+	memset(u, 0, sizeof(*u));
+	if (!display)
+		return fail(err, errlen, "", "out of memory");
+	url_redact(s ? s : "", display, n);
+	r = parse(s ? s : "", display, u, err, errlen);
+	free(display);
+	return r;
 }

@@ -170,6 +170,37 @@ static void t_password_never_in_errors(void **st)
 					     "out of range (1-65535)");
 }
 
+/* Found by fuzz_url: a URL longer than the old 512-byte display buffer
+ * lost its "***" to truncation (the password was not shown, but the
+ * display was cut).  The display is now the whole URL, redacted. */
+static void t_long_url_display_whole(void **st)
+{
+	char s[1200], want[1200];
+	struct url u;
+
+	memset(want, 0, sizeof(want));
+	strcpy(s, "redis://");
+	memset(s + 8, 'c', 600);
+	strcpy(s + 608, ":longpassword99@h");
+	memcpy(want, s, 608);
+	strcpy(want + 608, ":***@h");
+	ok(s, &u);
+	assert_string_equal(u.display, want);
+	assert_string_equal(u.password, "longpassword99");
+	assert_null(strstr(u.display, "longpassword99"));
+	url_free(&u);
+	/* and an error about it names it redacted */
+	s[8] = '%';
+	s[9] = 'z';
+	{
+		char err[2000];
+
+		assert_int_equal(url_parse(s, &u, err, sizeof(err)), -EINVAL);
+		assert_non_null(strstr(err, ":***@h'"));
+		assert_null(strstr(err, "longpassword99"));
+	}
+}
+
 static void t_redact(void **st)
 {
 	char out[64];
@@ -197,6 +228,7 @@ int main(void)
 	    cmocka_unit_test(t_errors),
 	    cmocka_unit_test(t_password_never_in_errors),
 	    cmocka_unit_test(t_redact),
+	    cmocka_unit_test(t_long_url_display_whole),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
