@@ -48,6 +48,7 @@ FIX_BIN   := $(FIX_SRC:tests/fixtures/%.c=$(BUILD)/fixtures/%)
 FUZZ_SRC  := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BIN  := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
 FUZZ_TIME ?= 30
+FUZZ_RUNS ?=
 # Debian's interpreter, where python3-pytest lives (not a pyenv one on PATH)
 PYTHON    ?= /usr/bin/python3
 
@@ -147,10 +148,11 @@ build/fuzz/obj/%.o: %.c $(wildcard conf/*.h hooks/*.h init/*.h) Makefile
 build/fuzz/%: tests/fuzz/%.c $(FUZZ_OBJ)
 	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJ) $(LIBS)
 
-# Each target for FUZZ_TIME seconds; a table of executions and crashes per
+# Each target for FUZZ_TIME seconds, or for FUZZ_RUNS inputs with a fixed
+# seed (the same every time: CI); a table of executions and crashes per
 # target in build/fuzz/report.txt.  Fails if any target crashed.
 fuzz: $(FUZZ_BIN)
-	sh tests/fuzz/run.sh $(FUZZ_TIME) $(FUZZ_BIN)
+	FUZZ_TIME=$(FUZZ_TIME) FUZZ_RUNS=$(FUZZ_RUNS) sh tests/fuzz/run.sh $(FUZZ_BIN)
 
 bench: $(BUILD)/muster
 	MUSTER=$(abspath $(BUILD)/muster) sh tests/bench/run
