@@ -18,11 +18,12 @@ LIBS      := -lseccomp -lcap-ng -linih
 TP        := build/third_party
 ifeq ($(RELEASE),1)
   CC      := musl-gcc
-  CFLAGS  := -Os -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables -fno-unwind-tables
+  CFLAGS  := -Os -flto -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables \
+             -fno-unwind-tables
   CPPFLAGS += -isystem $(TP)/musl/include -isystem $(TP)/kernel-include
   # -u syslog: libcap-ng's syslog() goes to init/syslog.c (muster's log),
   # not musl's, which would pull in strftime and the time-zone code
-  LDFLAGS += -L$(TP)/musl/lib -Wl,--gc-sections -s -Wl,-u,syslog
+  LDFLAGS += -L$(TP)/musl/lib -Wl,--gc-sections -s -Wl,-u,syslog -flto
   BUILD   := build/release
   LDSTATIC := -static
 else ifeq ($(SANITIZE),1)
@@ -82,8 +83,11 @@ $(BUILD)/libmuster.a: $(OBJ_LIB)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/muster: $(BUILD)/obj/init/main.o $(BUILD)/libmuster.a
-	$(CC) $(CFLAGS) $(LDFLAGS) $(LDSTATIC) -o $@ $^ $(LIBS)
+# The release link also depends on the third-party libraries it links, so a
+# rebuilt libseccomp or libcap-ng relinks it.
+LINK_DEPS := $(if $(filter 1,$(RELEASE)),$(wildcard $(TP)/musl/lib/*.a))
+$(BUILD)/muster: $(BUILD)/obj/init/main.o $(BUILD)/libmuster.a $(LINK_DEPS)
+	$(CC) $(CFLAGS) $(LDFLAGS) $(LDSTATIC) -o $@ $(BUILD)/obj/init/main.o $(BUILD)/libmuster.a $(LIBS)
 
 # A test may list linker --wrap flags (fault injection) in tests/unit/NAME.wrap.
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libmuster.a $(wildcard tests/unit/*.wrap)

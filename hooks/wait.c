@@ -38,6 +38,8 @@ struct target {
 	struct url u;
 	struct attempt a;
 	bool running, ready;
+	bool cut;      /* the running attempt's limit is the overall deadline */
+	bool answered; /* the server answered (maybe nonsense) the last attempt */
 	unsigned fails;
 	int64_t next_try;
 	struct resolve_addrs cache;
@@ -140,7 +142,13 @@ static void settle(struct target *t, int64_t start, int64_t now)
 	}
 	if (strcmp(t->last, a->res.detail))
 		log_debug("not ready: %s: %s", t->u.display, a->res.detail);
-	memcpy(t->last, a->res.detail, sizeof(t->last));
+	/* An attempt the overall deadline cut short says only "timed out":
+	 * when the attempt before it got an answer, the final report keeps
+	 * that answer (e.g. "not an HTTP/1.x response") instead. */
+	if (!(t->cut && a->rc == -ETIMEDOUT && t->answered)) {
+		memcpy(t->last, a->res.detail, sizeof(t->last));
+		t->answered = a->rc == 0 || a->rc == -EPROTO;
+	}
 	if (a->rc == 0)
 		kind = K_ANSWERED;
 	else if (t->u.host && !a->addrs.n && (a->rc == -ENOENT || a->rc == -EAGAIN))
@@ -155,7 +163,8 @@ static void launch(struct target *t, int64_t now, int64_t deadline)
 	int64_t limit = ATTEMPT_MS;
 	const struct resolve_addrs *cached = NULL;
 
-	if (deadline - now < limit)
+	t->cut = deadline - now < limit;
+	if (t->cut)
 		limit = deadline - now;
 	if (t->cache_at && now - t->cache_at < CACHE_MS)
 		cached = &t->cache;

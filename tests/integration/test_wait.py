@@ -8,6 +8,7 @@ import signal
 import socket
 import subprocess
 import tempfile
+import threading
 import time
 
 import pytest
@@ -221,6 +222,41 @@ def test_http_server_that_never_answers():
             ": no answer from 127.0.0.1:%d yet (timed out)" % s.port)
     finally:
         s.stop()
+
+
+def test_answer_is_reported_not_the_attempt_the_deadline_cut():
+    # the first connection gets a non-HTTP answer, every later one hangs:
+    # the last attempt ends at the deadline with nothing, and the report
+    # still says what the server did answer
+    srv = socket.socket()
+    srv.bind(("127.0.0.1", 0))
+    srv.listen(16)
+    port = srv.getsockname()[1]
+    held = []
+
+    def serve():
+        first = True
+        while True:
+            try:
+                c, _ = srv.accept()
+            except OSError:
+                return
+            if first:
+                c.recv(4096)
+                c.sendall(b"SSH-2.0-OpenSSH_9.2\r\n")
+                first = False
+            held.append(c)
+
+    t = threading.Thread(target=serve, daemon=True)
+    t.start()
+    try:
+        r = run(wait_args("http://127.0.0.1:%d/" % port, timeout="1500ms"), pid1=False)
+    finally:
+        srv.close()
+        for c in held:
+            c.close()
+    assert r.returncode == 69
+    assert lines(r.stderr)[-1].endswith(": not an HTTP/1.x response"), r.stderr
 
 
 def test_unix_socket_and_file_appear_later():
