@@ -188,9 +188,11 @@ static int env_dir_load(const char *dir)
 		/* dot files: ".", "..", and Kubernetes' ..data machinery */
 		if (r || name[0] == '.')
 			continue;
-		if (fstatat(dfd, name, &st, 0) || !S_ISREG(st.st_mode))
-			continue;
 		snprintf(shown, sizeof(shown), "%s/%s", dir, name);
+		if (fstatat(dfd, name, &st, 0) || !S_ISREG(st.st_mode)) {
+			log_debug("--env-dir: %s skipped: not a regular file", shown);
+			continue;
+		}
 		if (!env_name_valid(name)) {
 			log_error("--env-dir: %s: '%s' is not a valid variable name", shown, name);
 			r = -EINVAL;

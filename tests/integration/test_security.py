@@ -105,6 +105,23 @@ def test_env_dir_exact_environment(tmp):
     assert r.stdout == "PATH=" + env["PATH"] + "\0A_MULTI=l1\nl2\0B_HOST=db.local\0"
 
 
+def test_env_dir_skips_what_is_not_a_regular_file(tmp):
+    # a FIFO nobody writes to (reading it would block forever) and a
+    # directory are skipped, said at debug level
+    d = os.path.join(tmp, "env")
+    os.mkdir(d)
+    write(os.path.join(d, "A"), "1")
+    os.mkfifo(os.path.join(d, "F"))
+    os.mkdir(os.path.join(d, "SUB"))
+    env = clean_env()
+    r = run(["--log-level", "debug", "--env-dir", d, "--", "/bin/cat", "/proc/self/environ"],
+            env=env)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == "PATH=" + env["PATH"] + "\0A=1\0"
+    assert "muster: --env-dir: %s/F skipped: not a regular file\n" % d in r.stderr
+    assert "muster: --env-dir: %s/SUB skipped: not a regular file\n" % d in r.stderr
+
+
 def test_largest_secret_reaches_the_workload(tmp):
     """MAX_ARG_STRLEN is 131072 bytes including "NAME=" and the NUL."""
     sec = os.path.join(tmp, "s")
