@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "regfile.h"
 #include "parse.h"
 
 #define INI_MAX_FILE  (1024 * 1024)
@@ -337,17 +338,20 @@ static int read_file(const char *path, bool explicit_path, char **out, size_t *o
 	struct stat sb;
 	char *buf;
 	size_t got = 0;
-	/* O_NONBLOCK: a FIFO must not hold the open; it is refused below */
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	int fd = open_regular(AT_FDCWD, path);
 
-	if (fd < 0) {
-		if (errno == ENOENT && !explicit_path)
-			return 1;
-		log_error("%s: cannot open the config file: %s", path, strerror(errno));
+	if (fd == -ENOENT && !explicit_path)
+		return 1;
+	if (fd == -EINVAL) {
+		log_error("%s: not a regular file", path);
 		return -EINVAL;
 	}
-	if (fstat(fd, &sb) || !S_ISREG(sb.st_mode)) {
-		log_error("%s: not a regular file", path);
+	if (fd < 0) {
+		log_error("%s: cannot open the config file: %s", path, strerror(-fd));
+		return -EINVAL;
+	}
+	if (fstat(fd, &sb)) {
+		log_error("%s: cannot read the config file: %s", path, strerror(errno));
 		close(fd);
 		return -EINVAL;
 	}

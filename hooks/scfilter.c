@@ -26,10 +26,10 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "log.h"
+#include "regfile.h"
 #include "scprof.h"
 
 /* clang-format off */
@@ -163,19 +163,17 @@ static uint32_t action_of(enum sc_action a, int err)
 static int read_profile(const char *path, struct sc_profile *p)
 {
 	char *buf = NULL, err[256];
-	struct stat st;
 	size_t n = 0;
 	ssize_t r;
 	int fd, rc = -EINVAL;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0) {
-		log_error("--seccomp %s: %s", path, strerror(errno));
+	fd = open_regular(AT_FDCWD, path);
+	if (fd == -EINVAL) {
+		log_error("--seccomp %s: not a regular file", path);
 		return -EINVAL;
 	}
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
-		log_error("--seccomp %s: not a regular file", path);
-		close(fd);
+	if (fd < 0) {
+		log_error("--seccomp %s: %s", path, strerror(-fd));
 		return -EINVAL;
 	}
 	buf = malloc(SCPROF_MAX + 1);

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "regfile.h"
 
 extern char **environ;
 
@@ -90,20 +91,18 @@ bool path_inside(const char *path, const char *dir)
 static int read_value(int dirfd, const char *path, const char *var, const char *name,
 		      const char *shown, char **out, size_t *outlen)
 {
-	struct stat st;
 	size_t cap = ENV_STRLEN_MAX + 1, n = 0;
 	char *buf;
 	ssize_t r;
 	int fd;
 
-	fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0) {
-		log_error("%s: cannot read %s: %s", var, shown, strerror(errno));
+	fd = open_regular(dirfd, path);
+	if (fd == -EINVAL) {
+		log_error("%s: %s is not a regular file", var, shown);
 		return -EINVAL;
 	}
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
-		log_error("%s: %s is not a regular file", var, shown);
-		close(fd);
+	if (fd < 0) {
+		log_error("%s: cannot read %s: %s", var, shown, strerror(-fd));
 		return -EINVAL;
 	}
 	buf = malloc(cap + 1);
@@ -130,7 +129,7 @@ static int read_value(int dirfd, const char *path, const char *var, const char *
 		goto fail;
 	}
 	if (!env_entry_fits(strlen(name), n)) {
-too_large:
+	too_large:
 		log_error("%s: %s is larger than the kernel allows for one environment "
 			  "variable (%u bytes with its name)",
 			  var, shown, ENV_STRLEN_MAX);

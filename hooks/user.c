@@ -6,10 +6,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "log.h"
+#include "regfile.h"
 
 #define MAX_GROUPS 65536 /* NGROUPS_MAX of Linux */
 
@@ -110,23 +110,20 @@ static int db_close(FILE *f, const char *path)
 }
 
 /* Open a database file; a missing one reads as empty (scratch images).
- * Only a regular file is read: a FIFO or a device there would block or
- * never end (O_NONBLOCK keeps the open itself from waiting on a FIFO). */
+ * Only a regular file is read (open_regular). */
 static int db_open(const char *path, FILE **f)
 {
-	struct stat st;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	int fd = open_regular(AT_FDCWD, path);
 
 	*f = NULL;
-	if (fd < 0) {
-		if (errno == ENOENT)
-			return 0;
-		log_error("--user: cannot read %s: %s", path, strerror(errno));
+	if (fd == -ENOENT)
+		return 0;
+	if (fd == -EINVAL) {
+		log_error("--user: %s is not a regular file", path);
 		return -EINVAL;
 	}
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
-		log_error("--user: %s is not a regular file", path);
-		close(fd);
+	if (fd < 0) {
+		log_error("--user: cannot read %s: %s", path, strerror(-fd));
 		return -EINVAL;
 	}
 	*f = fdopen(fd, "r");
