@@ -149,6 +149,7 @@ build/fuzz/obj/%.o: %.c $(wildcard conf/*.h hooks/*.h init/*.h) Makefile
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
 
+.SECONDARY: $(FUZZ_OBJ)
 build/fuzz/%: tests/fuzz/%.c $(FUZZ_OBJ)
 	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJ) $(LIBS)
 
