@@ -19,8 +19,8 @@
 #include <unistd.h>
 
 #include "log.h"
-#include "regfile.h"
 #include "parse.h"
+#include "regfile.h"
 
 #define INI_MAX_FILE  (1024 * 1024)
 #define HOOK_NAME_MAX 64
@@ -338,7 +338,7 @@ static int read_file(const char *path, bool explicit_path, char **out, size_t *o
 	struct stat sb;
 	char *buf;
 	size_t got = 0;
-	int fd = open_regular(AT_FDCWD, path);
+	int fd = open_regular(AT_FDCWD, path, &sb);
 
 	if (fd == -ENOENT && !explicit_path)
 		return 1;
@@ -348,11 +348,6 @@ static int read_file(const char *path, bool explicit_path, char **out, size_t *o
 	}
 	if (fd < 0) {
 		log_error("%s: cannot open the config file: %s", path, strerror(-fd));
-		return -EINVAL;
-	}
-	if (fstat(fd, &sb)) {
-		log_error("%s: cannot read the config file: %s", path, strerror(errno));
-		close(fd);
 		return -EINVAL;
 	}
 	if (sb.st_size > INI_MAX_FILE) {

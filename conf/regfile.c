@@ -6,14 +6,21 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-int open_regular(int dirfd, const char *path)
+int open_regular(int dirfd, const char *path, struct stat *st)
 {
-	struct stat st;
-	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	struct stat own;
+	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK), e;
 
+	if (!st)
+		st = &own;
 	if (fd < 0)
 		return -errno;
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+	if (fstat(fd, st)) {
+		e = errno;
+		close(fd);
+		return -e;
+	}
+	if (!S_ISREG(st->st_mode)) {
 		close(fd);
 		return -EINVAL;
 	}

@@ -4,10 +4,13 @@
 #ifndef MUSTER_REGFILE_H
 #define MUSTER_REGFILE_H
 
+struct stat;
+
 /* Opens path (relative to dirfd, or AT_FDCWD) read-only, close-on-exec,
- * without waiting on a FIFO.  Returns the fd; -errno when it cannot be
- * opened; -EINVAL when it is not a regular file.  Logs nothing: each
- * caller names the culprit its own way. */
-int open_regular(int dirfd, const char *path);
+ * without waiting on a FIFO; its fstat() into *st when st is not NULL.
+ * Returns the fd; -errno when it cannot be opened or stat'ed; -EINVAL
+ * when it is not a regular file.  Logs nothing: each caller names the
+ * culprit its own way. */
+int open_regular(int dirfd, const char *path, struct stat *st);
 
 #endif

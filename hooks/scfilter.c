@@ -167,7 +167,7 @@ static int read_profile(const char *path, struct sc_profile *p)
 	ssize_t r;
 	int fd, rc = -EINVAL;
 
-	fd = open_regular(AT_FDCWD, path);
+	fd = open_regular(AT_FDCWD, path, NULL);
 	if (fd == -EINVAL) {
 		log_error("--seccomp %s: not a regular file", path);
 		return -EINVAL;

@@ -96,7 +96,7 @@ static int read_value(int dirfd, const char *path, const char *var, const char *
 	ssize_t r;
 	int fd;
 
-	fd = open_regular(dirfd, path);
+	fd = open_regular(dirfd, path, NULL);
 	if (fd == -EINVAL) {
 		log_error("%s: %s is not a regular file", var, shown);
 		return -EINVAL;

@@ -113,7 +113,7 @@ static int db_close(FILE *f, const char *path)
  * Only a regular file is read (open_regular). */
 static int db_open(const char *path, FILE **f)
 {
-	int fd = open_regular(AT_FDCWD, path);
+	int fd = open_regular(AT_FDCWD, path, NULL);
 
 	*f = NULL;
 	if (fd == -ENOENT)

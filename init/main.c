@@ -231,10 +231,11 @@ static int run_main(struct muster_conf *c)
 		return EXIT_CONFIG;
 	if (priv_prepare(c, &plan))
 		return EXIT_CONFIG;
-	r = c->wait_urls.n ? stage_wait(c) : 0; /* 3 */
+	/* 3: waits; 4: hooks; 5, 6: the workload, privileges dropped */
+	r = c->wait_urls.n ? stage_wait(c) : 0;
 	if (!r)
-		r = stage_hooks(c, &plan); /* 4 */
-	if (!r) {			   /* 5, 6 */
+		r = stage_hooks(c, &plan);
+	if (!r) {
 		work.setup = priv_child_setup;
 		work.setup_arg = &plan;
 		r = sup_run_workload(c, &work);
