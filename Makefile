@@ -8,7 +8,8 @@ CC        ?= cc
 CSTD      := -std=c11 -D_GNU_SOURCE
 WARN      := -Wall -Wextra -Werror -Wmissing-prototypes -Wshadow -Wno-unused-parameter
 CFLAGS    ?= -Os -g
-CPPFLAGS  += -Iconf -Ihooks -Iinit -DMUSTER_VERSION='"$(VERSION)"'
+# Every include is by path from the repository root: #include "hooks/wait/wait.h".
+CPPFLAGS  += -I. -DMUSTER_VERSION='"$(VERSION)"'
 # The one link line for the third-party libraries (size work: issue 6).
 LIBS      := -lseccomp -lcap-ng -linih
 
@@ -21,7 +22,7 @@ ifeq ($(RELEASE),1)
   CFLAGS  := -Os -flto -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables \
              -fno-unwind-tables
   CPPFLAGS += -isystem $(TP)/musl/include -isystem $(TP)/kernel-include
-  # -u syslog: libcap-ng's syslog() goes to init/syslog.c (muster's log),
+  # -u syslog: libcap-ng's syslog() goes to hooks/sandbox/syslog.c (muster's log),
   # not musl's, which would pull in strftime and the time-zone code
   LDFLAGS += -L$(TP)/musl/lib -Wl,--gc-sections -s -Wl,-u,syslog -flto
   BUILD   := build/release
@@ -39,7 +40,10 @@ else
   LDSTATIC := -static
 endif
 
-SRC_LIB   := $(sort $(wildcard conf/*.c hooks/*.c init/*.c))
+# conf/ -> hooks/ -> init/: every .c under them (two folder levels deep)
+SRC_DIRS  := conf hooks hooks/* hooks/*/* init init/*
+SRC_LIB   := $(sort $(wildcard $(addsuffix /*.c,$(SRC_DIRS))))
+HDR_ALL   := $(wildcard $(addsuffix /*.h,$(SRC_DIRS)))
 SRC_LIB   := $(filter-out init/main.c,$(SRC_LIB))
 OBJ_LIB   := $(SRC_LIB:%.c=$(BUILD)/obj/%.o)
 UNIT_SRC  := $(sort $(wildcard tests/unit/test_*.c))
@@ -75,7 +79,7 @@ MUSTER_BIN ?= $(BUILD)/muster
 
 all: $(BUILD)/muster
 
-$(BUILD)/obj/%.o: %.c $(wildcard conf/*.h hooks/*.h init/*.h) Makefile
+$(BUILD)/obj/%.o: %.c $(HDR_ALL) Makefile
 	@mkdir -p $(dir $@)
 	$(CC) $(CSTD) $(WARN) $(CFLAGS) $(CPPFLAGS) -c $< -o $@
 
@@ -145,7 +149,7 @@ demo: deps $(BUILD)/muster $(FIX_BIN)
 # The library once with the fuzzer's instrumentation, then one link per target.
 FUZZ_CFLAGS := $(CSTD) -g -O1 -fsanitize=address,undefined $(CPPFLAGS)
 FUZZ_OBJ    := $(SRC_LIB:%.c=build/fuzz/obj/%.o)
-build/fuzz/obj/%.o: %.c $(wildcard conf/*.h hooks/*.h init/*.h) Makefile
+build/fuzz/obj/%.o: %.c $(HDR_ALL) Makefile
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
 
@@ -219,7 +223,7 @@ deb: build/release/muster
 FORCE:
 
 format:
-	clang-format -i $(wildcard conf/*.[ch] hooks/*.[ch] init/*.[ch] tests/unit/*.c tests/fuzz/*.c tests/fixtures/*.c tests/bench/*.c)
+	clang-format -i $(SRC_LIB) init/main.c $(HDR_ALL) $(wildcard tests/unit/*.c tests/fuzz/*.c tests/fixtures/*.c tests/bench/*.c)
 
 # clean keeps build/third_party (the musl libraries: minutes and a network
 # fetch to rebuild); distclean removes it too.

@@ -1,5 +1,5 @@
 /* cli.c - command line and environment front ends of the conf layer. */
-#include "cli.h"
+#include "conf/cli.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "log.h"
+#include "conf/log.h"
 
 #define LONG_BASE 256
 

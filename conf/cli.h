@@ -2,7 +2,7 @@
 #ifndef MUSTER_CLI_H
 #define MUSTER_CLI_H
 
-#include "conf.h"
+#include "conf/conf.h"
 
 enum { CLI_OK = 0, CLI_HELP = 1, CLI_VERSION = 2 };
 

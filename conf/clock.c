@@ -1,5 +1,5 @@
 /* clock.c - the one monotonic clock, in milliseconds. */
-#include "clock.h"
+#include "conf/clock.h"
 
 #include <time.h>
 

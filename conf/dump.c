@@ -1,13 +1,13 @@
 /* dump.c - the effective configuration as an INI file, sources as comments,
  * secrets redacted (see dump.h). */
-#include "dump.h"
+#include "conf/dump.h"
 
 #include <inttypes.h>
 #include <string.h>
 #include <strings.h>
 
-#include "log.h"
-#include "parse.h"
+#include "conf/log.h"
+#include "conf/parse.h"
 
 #define REDACTED "<redacted>"
 

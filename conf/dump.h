@@ -20,7 +20,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "conf.h"
+#include "conf/conf.h"
 
 void conf_dump(const struct muster_conf *c, FILE *out);
 

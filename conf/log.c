@@ -1,5 +1,5 @@
 /* log.c - one line per event on stderr. */
-#include "log.h"
+#include "conf/log.h"
 
 #include <errno.h>
 #include <stdarg.h>

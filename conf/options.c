@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "conf.h"
-#include "log.h"
-#include "parse.h"
+#include "conf/conf.h"
+#include "conf/log.h"
+#include "conf/parse.h"
 
 #define M_ALL (MODE_MAIN | MODE_CONFIG)
 #define M_ANY (MODE_MAIN | MODE_CONFIG | MODE_WAIT | MODE_HEALTH)

@@ -1,5 +1,5 @@
 /* parse.c - pure parsers for option values. */
-#include "parse.h"
+#include "conf/parse.h"
 
 #include <ctype.h>
 #include <errno.h>

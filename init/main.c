@@ -11,22 +11,22 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "clock.h"
-#include "cli.h"
-#include "conf.h"
-#include "dump.h"
-#include "health.h"
-#include "hooklist.h"
-#include "inifile.h"
-#include "log.h"
-#include "parse.h"
-#include "pid1.h"
-#include "privdrop.h"
-#include "secrets.h"
-#include "sig.h"
-#include "supervise.h"
-#include "validate.h"
-#include "wait.h"
+#include "conf/clock.h"
+#include "conf/cli.h"
+#include "conf/conf.h"
+#include "conf/dump.h"
+#include "init/cmd/health.h"
+#include "hooks/run/list.h"
+#include "conf/ini.h"
+#include "conf/log.h"
+#include "conf/parse.h"
+#include "init/pid1/self.h"
+#include "hooks/sandbox/drop.h"
+#include "hooks/secrets/secrets.h"
+#include "init/pid1/sig.h"
+#include "init/pid1/supervise.h"
+#include "init/cmd/config.h"
+#include "hooks/wait/wait.h"
 
 extern char **environ;
 

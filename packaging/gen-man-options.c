@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "conf.h"
+#include "conf/conf.h"
 
 /* Roff-escape `s`: backslash and minus; `code` spans become bold. */
 static void roff_text(const char *s)

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "probe_http.h"
+#include "hooks/wait/proto/http.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

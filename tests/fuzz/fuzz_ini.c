@@ -3,10 +3,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "conf.h"
-#include "dump.h"
-#include "inifile.h"
-#include "log.h"
+#include "conf/conf.h"
+#include "conf/dump.h"
+#include "conf/ini.h"
+#include "conf/log.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

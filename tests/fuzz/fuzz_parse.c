@@ -4,10 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "caps.h"
-#include "conf.h"
-#include "log.h"
-#include "parse.h"
+#include "hooks/sandbox/caps.h"
+#include "conf/conf.h"
+#include "conf/log.h"
+#include "conf/parse.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "probe_redis.h"
+#include "hooks/wait/proto/redis.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "scprof.h"
+#include "hooks/sandbox/profile.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "secrets.h"
+#include "hooks/secrets/secrets.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

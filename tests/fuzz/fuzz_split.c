@@ -3,8 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "expand.h"
-#include "split.h"
+#include "hooks/secrets/expand.h"
+#include "hooks/run/split.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "probe.h"
-#include "url.h"
+#include "hooks/wait/probe.h"
+#include "conf/url.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

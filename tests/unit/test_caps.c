@@ -7,9 +7,9 @@
 #include <errno.h>
 #include <linux/capability.h>
 
-#include "caps.h"
-#include "conf.h"
-#include "log.h"
+#include "hooks/sandbox/caps.h"
+#include "conf/conf.h"
+#include "conf/log.h"
 
 static void test_names(void **s)
 {

@@ -8,10 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "conf.h"
-#include "dump.h"
-#include "inifile.h"
-#include "log.h"
+#include "conf/conf.h"
+#include "conf/dump.h"
+#include "conf/ini.h"
+#include "conf/log.h"
 
 static void url_is(const char *in, const char *want)
 {

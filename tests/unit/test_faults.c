@@ -16,10 +16,10 @@
 
 #include <cmocka.h>
 
-#include "conf.h"
-#include "log.h"
-#include "procs.h"
-#include "supervise.h"
+#include "conf/conf.h"
+#include "conf/log.h"
+#include "init/pid1/leftovers.h"
+#include "init/pid1/supervise.h"
 
 /* per call: how many upcoming calls fail, and with which errno */
 static int fork_fail, fork_errno;

@@ -19,10 +19,10 @@
 
 #include "capture.h"
 
-#include "conf.h"
-#include "log.h"
-#include "spawn.h"
-#include "supervise.h"
+#include "conf/conf.h"
+#include "conf/log.h"
+#include "init/pid1/spawn.h"
+#include "init/pid1/supervise.h"
 
 /* errno every execvp fails with (0: the real one).  Set before fork: the
  * child runs this wrapper with the parent's copy. */

@@ -22,12 +22,12 @@
 
 #include <cmocka.h>
 
-#include "caps.h"
-#include "conf.h"
-#include "log.h"
-#include "pid1.h"
-#include "privdrop.h"
-#include "supervise.h"
+#include "hooks/sandbox/caps.h"
+#include "conf/conf.h"
+#include "conf/log.h"
+#include "init/pid1/self.h"
+#include "hooks/sandbox/drop.h"
+#include "init/pid1/supervise.h"
 
 /* prctl(fail_opt, ...) fails with fail_errno, after fail_skip calls that
  * pass, for fail_count calls */

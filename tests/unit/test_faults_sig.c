@@ -23,10 +23,10 @@
 
 #include "capture.h"
 
-#include "conf.h"
-#include "log.h"
-#include "sig.h"
-#include "supervise.h"
+#include "conf/conf.h"
+#include "conf/log.h"
+#include "init/pid1/sig.h"
+#include "init/pid1/supervise.h"
 
 /* the next `fail_count` syscall(fail_nr, ...) fail with fail_errno */
 static long fail_nr = -1;

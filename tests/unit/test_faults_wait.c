@@ -22,10 +22,10 @@
 
 #include "capture.h"
 
-#include "clock.h"
-#include "conf.h"
-#include "log.h"
-#include "wait.h"
+#include "conf/clock.h"
+#include "conf/conf.h"
+#include "conf/log.h"
+#include "hooks/wait/wait.h"
 
 #define FOREVER (1 << 30)
 

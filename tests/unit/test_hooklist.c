@@ -13,9 +13,9 @@
 
 #include <cmocka.h>
 
-#include "conf.h"
-#include "hooklist.h"
-#include "log.h"
+#include "conf/conf.h"
+#include "hooks/run/list.h"
+#include "conf/log.h"
 
 static char dir[64];
 

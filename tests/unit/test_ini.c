@@ -12,10 +12,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli.h"
-#include "conf.h"
-#include "inifile.h"
-#include "log.h"
+#include "conf/cli.h"
+#include "conf/conf.h"
+#include "conf/ini.h"
+#include "conf/log.h"
 
 static char tmpdir[] = "/tmp/muster-test-ini-XXXXXX";
 static char path[256];

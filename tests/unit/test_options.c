@@ -12,9 +12,9 @@
 
 #include <cmocka.h>
 
-#include "cli.h"
-#include "conf.h"
-#include "log.h"
+#include "conf/cli.h"
+#include "conf/conf.h"
+#include "conf/log.h"
 
 static int setup(void **state)
 {

@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "parse.h"
+#include "conf/parse.h"
 
 static void durations_good(void **state)
 {

@@ -13,9 +13,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "conf.h"
-#include "log.h"
-#include "privdrop.h"
+#include "conf/conf.h"
+#include "conf/log.h"
+#include "hooks/sandbox/drop.h"
 
 static void conf_for(struct muster_conf *c, const char *user, const char *caps, const char *seccomp)
 {

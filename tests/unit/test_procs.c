@@ -7,7 +7,7 @@
 
 #include <cmocka.h>
 
-#include "procs.h"
+#include "init/pid1/leftovers.h"
 
 #define PPID(s) procs_stat_ppid(s, strlen(s))
 

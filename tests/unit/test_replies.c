@@ -10,10 +10,10 @@
 
 #include <cmocka.h>
 
-#include "probe.h"
-#include "probe_http.h"
-#include "probe_pg.h"
-#include "probe_redis.h"
+#include "hooks/wait/probe.h"
+#include "hooks/wait/proto/http.h"
+#include "hooks/wait/proto/postgres.h"
+#include "hooks/wait/proto/redis.h"
 
 static char d[256];
 

@@ -12,9 +12,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "log.h"
-#include "scfilter.h"
-#include "scprof.h"
+#include "conf/log.h"
+#include "hooks/sandbox/seccomp.h"
+#include "hooks/sandbox/profile.h"
 
 static int parse(const char *text, struct sc_profile *p, char *err)
 {

@@ -12,9 +12,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "conf.h"
-#include "log.h"
-#include "secrets.h"
+#include "conf/conf.h"
+#include "conf/log.h"
+#include "hooks/secrets/secrets.h"
 
 static char tmp[64];
 

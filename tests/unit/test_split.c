@@ -9,8 +9,8 @@
 
 #include <cmocka.h>
 
-#include "expand.h"
-#include "split.h"
+#include "hooks/secrets/expand.h"
+#include "hooks/run/split.h"
 
 /* Split `line` and compare with the expected words (NULL-terminated). */
 static void words(const char *line, const char *const *want)

@@ -8,8 +8,8 @@
 
 #include <cmocka.h>
 
-#include "probe.h"
-#include "url.h"
+#include "hooks/wait/probe.h"
+#include "conf/url.h"
 
 static void ok(const char *s, struct url *u)
 {

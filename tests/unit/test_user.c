@@ -12,8 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "log.h"
-#include "user.h"
+#include "conf/log.h"
+#include "hooks/sandbox/user.h"
 
 static int pw(const char *line, struct pw_entry *e)
 {

@@ -18,13 +18,13 @@
 
 #include <cmocka.h>
 
-#include "attempt.h"
-#include "clock.h"
-#include "conf.h"
-#include "log.h"
-#include "probe.h"
-#include "resolve.h"
-#include "wait.h"
+#include "hooks/wait/attempt.h"
+#include "conf/clock.h"
+#include "conf/conf.h"
+#include "conf/log.h"
+#include "hooks/wait/probe.h"
+#include "hooks/wait/resolve.h"
+#include "hooks/wait/wait.h"
 
 /* A listening TCP socket on 127.0.0.1; returns the fd, stores the port. */
 static int listener(uint16_t *port)

@@ -1,0 +1,83 @@
+/* expand.c - ${NAME} expansion from the environment. */
+#include "hooks/secrets/expand.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int name_start(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+}
+
+static int name_char(char c)
+{
+	return name_start(c) || (c >= '0' && c <= '9');
+}
+
+int expand_ref(const char *s, size_t *len, const char **val, char *err, size_t errlen)
+{
+	const char *p = s + 2;
+	char name[256];
+	size_t n;
+
+	while (name_char(*p))
+		p++;
+	n = (size_t)(p - (s + 2));
+	if (!n || !name_start(s[2]) || *p != '}') {
+		snprintf(err, errlen, "bad variable reference '%.*s': expected ${NAME}",
+			 (int)(*p == '}' ? n + 3 : n + 2), s);
+		return -EINVAL;
+	}
+	if (n >= sizeof(name)) {
+		snprintf(err, errlen, "variable name too long in ${...}");
+		return -EINVAL;
+	}
+	memcpy(name, s + 2, n);
+	name[n] = '\0';
+	*val = getenv(name);
+	if (!*val) {
+		snprintf(err, errlen, "${%s}: variable %s is not set", name, name);
+		return -EINVAL;
+	}
+	*len = n + 3;
+	return 0;
+}
+
+int expand_vars(const char *in, char **out, char *err, size_t errlen)
+{
+	size_t cap = strlen(in) + 1, o = 0, i = 0;
+	char *buf = malloc(cap), *nb;
+
+	if (!buf)
+		return -ENOMEM;
+	while (in[i]) {
+		const char *val;
+		size_t len, vl;
+		int r;
+
+		if (in[i] != '$' || in[i + 1] != '{') {
+			buf[o++] = in[i++];
+			continue;
+		}
+		r = expand_ref(in + i, &len, &val, err, errlen);
+		if (r) {
+			free(buf);
+			return r;
+		}
+		vl = strlen(val);
+		nb = realloc(buf, cap += vl);
+		if (!nb) {
+			free(buf);
+			return -ENOMEM;
+		}
+		buf = nb;
+		memcpy(buf + o, val, vl);
+		o += vl;
+		i += len;
+	}
+	buf[o] = '\0';
+	*out = buf;
+	return 0;
+}

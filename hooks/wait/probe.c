@@ -1,0 +1,36 @@
+/* probe.c - probe_once(): one attempt of any scheme, run to its verdict
+ * in a small poll loop (see attempt.c for the state machine). */
+#include "hooks/wait/probe.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <string.h>
+
+#include "hooks/wait/attempt.h"
+#include "conf/clock.h"
+
+int probe_once(const struct url *u, const struct probe_opts *o, struct probe_result *r)
+{
+	struct attempt *a, one;
+	int64_t timeout = o && o->timeout_ms > 0 ? o->timeout_ms : 3000;
+
+	a = &one;
+	attempt_start(a, u, o, timeout, NULL);
+	while (a->state != AT_DONE) {
+		struct pollfd pfd = {.fd = -1};
+		int64_t wait = attempt_wake(a) - mono_ms();
+
+		pfd.fd = attempt_pollfd(a, &pfd.events);
+		if (wait < 0)
+			wait = 0;
+		if (poll(&pfd, pfd.fd >= 0 ? 1 : 0, (int)wait) < 0 && errno != EINTR) {
+			attempt_cleanup(a);
+			memset(r, 0, sizeof(*r));
+			strcpy(r->detail, "poll failed");
+			return -errno;
+		}
+		attempt_step(a, pfd.fd >= 0 ? pfd.revents : 0);
+	}
+	*r = a->res;
+	return a->rc;
+}

@@ -1,0 +1,29 @@
+/* wait.h - wait, in parallel and under one deadline, for every dependency
+ * to be ready (SPEC.md step 3, `-w`, `[wait]`, `muster wait`). */
+#ifndef MUSTER_WAIT_H
+#define MUSTER_WAIT_H
+
+#include <stdint.h>
+
+#include "conf/conf.h"
+
+/* Expand ${NAME} in every URL, parse them all (any error: logged, -EINVAL
+ * before waiting at all), then probe every target in one poll loop with
+ * capped exponential backoff and jitter until all are ready.
+ *
+ * timeout_ms: the one deadline for all (0 = forever).  abort_fd: an fd
+ * (PID 1's signalfd) that becomes readable when muster must stop; it is
+ * polled, never read; -1: none.
+ *
+ * Returns 0 when all are ready, -ETIMEDOUT at the deadline (after one
+ * error line per target not ready, with its last error), -ECANCELED as
+ * soon as abort_fd is readable, -EINVAL for a bad URL, -ENOMEM. */
+int wait_all(const struct strlist *urls, int64_t timeout_ms, int abort_fd);
+
+/* The backoff schedule, exposed for the unit tests: the delay before the
+ * next attempt after `fails` consecutive failures of kind `kind`, before
+ * jitter.  kind: 0 refused/unreachable, 1 answered "not ready yet",
+ * 2 name does not resolve. */
+int64_t wait_backoff_ms(unsigned fails, int kind);
+
+#endif

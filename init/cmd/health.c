@@ -1,0 +1,160 @@
+/* health.c - `muster health`: load what Docker's environment needs (secrets,
+ * ${NAME}), probe each URL once, print one line, exit 0 or 1. */
+#include "init/cmd/health.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "conf/clock.h"
+#include "conf/dump.h"
+#include "hooks/secrets/expand.h"
+#include "conf/log.h"
+#include "hooks/wait/probe.h"
+
+#define LINE_MAX_OUT 2048
+
+/* Print the one line of output and map to the exit code. */
+static int verdict(int healthy, const char *what)
+{
+	printf("%s: %s\n", healthy ? "healthy" : "unhealthy", what);
+	fflush(stdout);
+	return healthy ? 0 : 1;
+}
+
+void health_report_config_error(void)
+{
+	verdict(0, "bad configuration (see the error above)");
+}
+
+#include "hooks/secrets/secrets.h"
+
+/*
+ * DEPENDENCIES ON OTHER MODULES, all in this one place:
+ *  - secrets: Docker runs the probe in the container's configured
+ *    environment, not in the one PID 1 built, so _FILE secrets and env dirs
+ *    are loaded here too, by hooks/secrets.c's secrets_load() (h2);
+ *  - ${NAME} expansion: hooks/expand.h (expand_vars, h1);
+ *  - probes: hooks/probe.h (url_parse, probe_once, h1).
+ * Returns 0 or -1 after writing a reason (no secret) to why.
+ */
+static int load_environment(const struct muster_conf *c, char *why, size_t len)
+{
+	if (secrets_load(c)) {
+		snprintf(why, len, "cannot load secrets (see the error above)");
+		return -1;
+	}
+	return 0;
+}
+
+/* Expand ${NAME} in every header; *out holds `n` strings to free. */
+static int expand_headers(const struct strlist *h, char ***out, char *why, size_t len)
+{
+	char **v = calloc(h->n + 1, sizeof(*v)), err[256];
+	size_t i;
+
+	if (!v)
+		return -ENOMEM;
+	*out = v;
+	for (i = 0; i < h->n; i++) {
+		if (expand_vars(h->v[i].s, &v[i], err, sizeof(err))) {
+			char shown[200];
+
+			conf_redact_header(h->v[i].s, shown, sizeof(shown));
+			snprintf(why, len, "header %s: %s", shown, err);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void free_strs(char **v, size_t n)
+{
+	size_t i;
+
+	if (!v)
+		return;
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+/* Probe one URL (as written: ${NAME} not yet expanded) before `deadline`.
+ * Returns 1 healthy, 0 not; `what` says what was seen. */
+static int probe_one(const char *raw, const struct probe_opts *base, int64_t deadline, char *what,
+		     size_t len)
+{
+	struct probe_opts o = *base;
+	struct probe_result res;
+	struct url u;
+	char shown[300], err[256], *s = NULL;
+	int64_t t0 = mono_ms(), left = deadline - t0;
+	int ok;
+
+	conf_redact_url(raw, shown, sizeof(shown));
+	if (left <= 0) {
+		snprintf(what, len, "%s timed out", shown);
+		return 0;
+	}
+	if (expand_vars(raw, &s, err, sizeof(err))) {
+		snprintf(what, len, "%s %s", shown, err);
+		return 0;
+	}
+	memset(&u, 0, sizeof(u));
+	if (url_parse(s, &u, err, sizeof(err))) {
+		snprintf(what, len, "%s %s", shown, err);
+		free(s);
+		return 0;
+	}
+	free(s);
+	memset(&res, 0, sizeof(res));
+	o.timeout_ms = left;
+	probe_once(&u, &o, &res);
+	ok = res.ready;
+	if (ok)
+		snprintf(what, len, "%s %s in %lldms", shown, res.detail,
+			 (long long)(mono_ms() - t0));
+	else
+		snprintf(what, len, "%s %s", shown, res.detail[0] ? res.detail : "not ready");
+	url_free(&u);
+	return ok;
+}
+
+int health_run(const struct muster_conf *c)
+{
+	const struct strlist *urls = &c->health_urls;
+	struct probe_opts o;
+	char line[LINE_MAX_OUT], what[1024], why[512] = "", **hdrs = NULL;
+	int64_t deadline;
+	size_t i, pos = 0;
+	int healthy = 1;
+
+	if (!urls->n)
+		return verdict(0, "no URL to probe: give one, or [health] url in the config file");
+	if (load_environment(c, why, sizeof(why)) ||
+	    expand_headers(&c->health_headers, &hdrs, why, sizeof(why))) {
+		free_strs(hdrs, c->health_headers.n);
+		return verdict(0, why[0] ? why : "out of memory");
+	}
+	memset(&o, 0, sizeof(o));
+	o.expect = c->health_expect;
+	o.headers = (const char *const *)hdrs;
+	o.nheaders = c->health_headers.n;
+	o.unix_socket = c->health_unix_socket;
+	deadline = mono_ms() + (c->health_timeout_ms > 0 ? c->health_timeout_ms : INT32_MAX);
+
+	/* all must be healthy: stop at the first that is not, and say so */
+	line[0] = '\0';
+	for (i = 0; i < urls->n && healthy; i++) {
+		healthy = probe_one(urls->v[i].s, &o, deadline, what, sizeof(what));
+		if (!healthy)
+			snprintf(line, sizeof(line), "%s", what);
+		else if (pos < sizeof(line))
+			pos += (size_t)snprintf(line + pos, sizeof(line) - pos, "%s%s",
+						pos ? ", " : "", what);
+	}
+	free_strs(hdrs, c->health_headers.n);
+	return verdict(healthy, line);
+}

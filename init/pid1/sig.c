@@ -1,0 +1,143 @@
+/* sig.c - PID 1's signal plumbing: everything blocked and read from one
+ * signalfd, except the synchronous fault signals; those get a handler that
+ * forwards a kill(2)-sent one to the workload and lets a real fault crash. */
+#include <errno.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <string.h>
+#include <stdint.h>
+#include <sys/signalfd.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "conf/log.h"
+#include "init/pid1/sig.h"
+#include "init/pid1/supervise.h"
+
+/* Kernel signal masks, set through the raw syscalls: glibc's sigfillset()
+ * and sigprocmask() leave out 32 and 33 (its own thread signals), and a
+ * PID 1 that left them unblocked would die of a `kill -33` from outside. */
+static uint64_t orig_mask;
+static int sfd = -1;
+static volatile sig_atomic_t fault_target; /* kill(2) target, 0: none */
+
+static const int fault_sigs[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP, SIGABRT, SIGSYS};
+#define NFAULT (sizeof(fault_sigs) / sizeof(fault_sigs[0]))
+
+static void on_fault(int sig, siginfo_t *si, void *uc)
+{
+	(void)uc;
+	if (si->si_code <= 0 && fault_target) {
+		/* sent by someone (SI_USER, SI_QUEUE, SI_TKILL): forward it */
+		kill((pid_t)fault_target, sig);
+		return;
+	}
+	/* a real fault: die of it (returning re-runs the faulting insn) */
+	signal(sig, SIG_DFL);
+	if (si->si_code <= 0)
+		raise(sig);
+}
+
+/* Undo a sig_setup() that failed half-way: the caller exits, or tries
+ * again, with the mask and handlers muster started with. */
+static void undo_setup(const struct sigaction *old, bool unblock)
+{
+	size_t i;
+
+	if (unblock)
+		syscall(SYS_rt_sigprocmask, SIG_SETMASK, &orig_mask, NULL, sizeof(orig_mask));
+	for (i = 0; i < NFAULT; i++)
+		sigaction(fault_sigs[i], &old[i], NULL);
+}
+
+int sig_setup(void)
+{
+	uint64_t all = ~(uint64_t)0;
+	struct sigaction sa, old[NFAULT];
+	size_t i;
+	int err;
+
+	if (sfd >= 0)
+		return sfd;
+	for (i = 0; i < NFAULT; i++)
+		all &= ~((uint64_t)1 << (fault_sigs[i] - 1));
+	/* handlers first: musl's sigaction() unblocks its internal signals
+	 * (33, 34) the first time a handler is installed */
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = on_fault;
+	sa.sa_flags = SA_SIGINFO | SA_RESTART;
+	sigfillset(&sa.sa_mask);
+	for (i = 0; i < NFAULT; i++)
+		sigaction(fault_sigs[i], &sa, &old[i]);
+	if (syscall(SYS_rt_sigprocmask, SIG_BLOCK, &all, &orig_mask, sizeof(all)) < 0) {
+		err = errno;
+		undo_setup(old, false);
+		log_error("cannot block signals: %s", strerror(err));
+		return -err;
+	}
+	sfd = (int)syscall(SYS_signalfd4, -1, &all, sizeof(all), SFD_CLOEXEC);
+	if (sfd < 0) {
+		err = errno;
+		sfd = -1;
+		undo_setup(old, true);
+		log_error("cannot open signalfd: %s", strerror(err));
+		return -err;
+	}
+	return sfd;
+}
+
+int sig_fd(void)
+{
+	return sfd;
+}
+
+void sig_set_fault_target(pid_t target)
+{
+	fault_target = target;
+}
+
+int sig_read(struct signalfd_siginfo *si)
+{
+	ssize_t n;
+
+	do
+		n = read(sfd, si, sizeof(*si));
+	while (n < 0 && errno == EINTR);
+	if (n != (ssize_t)sizeof(*si))
+		return n < 0 ? -errno : -EIO;
+	return (int)si->ssi_signo;
+}
+
+int sig_take_pending(int sig)
+{
+	sigset_t one;
+	struct timespec zero = {0, 0};
+
+	sigemptyset(&one);
+	sigaddset(&one, sig);
+	return sigtimedwait(&one, NULL, &zero) == sig;
+}
+
+/* The kernel's struct sigaction for rt_sigaction(2): resetting to SIG_DFL
+ * needs no restorer, and the raw call also reaches 32 and 33, which glibc's
+ * sigaction() refuses; an ignored disposition inherited by muster for them
+ * must not leak into the workload either. */
+struct ksigaction {
+	void *handler;
+	unsigned long flags;
+	void *restorer;
+	uint64_t mask;
+};
+
+void sig_restore_child(void)
+{
+	struct ksigaction dfl;
+	int s;
+
+	memset(&dfl, 0, sizeof(dfl));
+	dfl.handler = SIG_DFL;
+	for (s = 1; s <= 64; s++)
+		if (s != SIGKILL && s != SIGSTOP)
+			syscall(SYS_rt_sigaction, s, &dfl, NULL, sizeof(dfl.mask));
+	syscall(SYS_rt_sigprocmask, SIG_SETMASK, &orig_mask, NULL, sizeof(orig_mask));
+}

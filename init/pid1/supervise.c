@@ -1,0 +1,263 @@
+/* supervise.c - the PID-1 loop: one blocking signalfd read at a time
+ * (with a deadline only while a grace or hook timeout runs), forwarding,
+ * reaping, stopping.  Once the workload runs, nothing here exits on error:
+ * it logs and carries on. */
+#include "init/pid1/supervise.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "conf/clock.h"
+#include "conf/log.h"
+#include "conf/parse.h"
+#include "init/pid1/leftovers.h"
+#include "init/pid1/sig.h"
+#include "init/pid1/spawn.h"
+
+struct sup {
+	const struct muster_conf *c;
+	pid_t child;
+	bool done;
+	int status;
+	int stopsig;     /* first stop signal received */
+	int64_t kill_at; /* SIGKILL deadline (grace running), 0: none */
+	int64_t term_at; /* hook timeout, 0: none */
+	bool timed_out;
+};
+
+static enum tty_mode tty = TTY_NONE;
+static bool tty_ready;
+
+bool sup_is_stop_signal(const struct muster_conf *c, int sig)
+{
+	return sig == SIGTERM || sig == SIGINT || sig == SIGQUIT ||
+	       (c->pdeathsig && sig == c->pdeathsig);
+}
+
+/* Reap every zombie there is.  Returns false once muster has no child. */
+static bool reap(struct sup *s)
+{
+	for (;;) {
+		int st;
+		pid_t pid = waitpid(-1, &st, WNOHANG);
+
+		if (pid == 0)
+			return true;
+		if (pid < 0) {
+			if (errno == EINTR)
+				continue;
+			return false; /* ECHILD */
+		}
+		if (pid == s->child && !s->done) {
+			s->done = true;
+			s->status = st;
+		} else {
+			log_debug("reaped pid %d (code %d)", (int)pid, exit_code_of_status(st));
+		}
+	}
+}
+
+static void send_child(struct sup *s, int sig)
+{
+	char nb[16];
+
+	if (s->done)
+		return;
+	if (s->c->kill_group && kill(-s->child, sig) == 0)
+		return;
+	/* no group yet (the child has not reached setsid) or not -g */
+	if (kill(s->child, sig) < 0)
+		log_debug("cannot send SIG%s to pid %d: %s", signal_name(sig, nb), (int)s->child,
+			  strerror(errno));
+}
+
+/* Everything muster may have left behind: the whole namespace as PID 1,
+ * else the child's process group and every direct child. */
+static void signal_everyone(struct sup *s, int sig)
+{
+	if (getpid() == 1) {
+		kill(-1, sig);
+		return;
+	}
+	if (s->child > 0)
+		kill(-s->child, sig);
+	procs_signal_children(sig);
+}
+
+static void on_signal(struct sup *s, int sig)
+{
+	const struct muster_conf *c = s->c;
+	int to = c->rewrite[sig] ? c->rewrite[sig] : sig;
+	char nb[16], nb2[16];
+
+	if (sig == SIGCHLD) {
+		reap(s);
+		return;
+	}
+	if (to < 0) {
+		log_debug("dropping SIG%s (--rewrite)", signal_name(sig, nb));
+		return;
+	}
+	if (to != sig)
+		log_debug("received SIG%s, delivering SIG%s", signal_name(sig, nb),
+			  signal_name(to, nb2));
+	send_child(s, to);
+	if (sup_is_stop_signal(c, sig) && !s->stopsig && !s->done) {
+		s->stopsig = sig;
+		if (!s->kill_at)
+			s->kill_at = mono_ms() + c->grace_ms;
+		log_info("received SIG%s: forwarded to %s pid %d, SIGKILL in %lldms if it is still "
+			 "running",
+			 signal_name(sig, nb), "the child", (int)s->child, (long long)c->grace_ms);
+	}
+	if ((sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU) && getpid() != 1)
+		kill(getpid(), SIGSTOP); /* as dumb-init: suspend along with it */
+}
+
+/* Sleep in the signalfd until a signal or the deadline (0: none).
+ * Returns true when the deadline passed. */
+static bool wait_event(struct sup *s, int64_t deadline)
+{
+	struct pollfd pfd = {.fd = sig_fd(), .events = POLLIN};
+	struct signalfd_siginfo si;
+	int timeout = -1, r;
+
+	if (deadline) {
+		int64_t left = deadline - mono_ms();
+
+		if (left <= 0)
+			return true;
+		timeout = left > 0x7fffffff ? 0x7fffffff : (int)left;
+	}
+	r = poll(&pfd, 1, timeout);
+	if (r == 0)
+		return deadline && mono_ms() >= deadline;
+	if (r < 0) {
+		if (errno != EINTR)
+			log_warn("poll: %s", strerror(errno));
+		return false;
+	}
+	if (sig_read(&si) > 0)
+		on_signal(s, (int)si.ssi_signo);
+	return false;
+}
+
+static int64_t earliest(int64_t a, int64_t b)
+{
+	if (!a)
+		return b;
+	if (!b)
+		return a;
+	return a < b ? a : b;
+}
+
+/* Run s->child until it exits, with grace and (for hooks) timeout. */
+static void run_child(struct sup *s, const char *what)
+{
+	while (!s->done) {
+		int64_t deadline = earliest(s->kill_at, s->term_at);
+
+		if (!wait_event(s, deadline))
+			continue;
+		if (s->term_at && mono_ms() >= s->term_at) {
+			log_error("%s timed out: sending SIGTERM", what);
+			s->term_at = 0;
+			s->timed_out = true;
+			send_child(s, SIGTERM);
+			s->kill_at = mono_ms() + s->c->grace_ms;
+		} else if (s->kill_at && mono_ms() >= s->kill_at) {
+			log_warn("%s still running after the grace period: sending SIGKILL", what);
+			s->kill_at = 0;
+			send_child(s, SIGKILL);
+			kill(-s->child, SIGKILL); /* its session, whatever -g says */
+		}
+		reap(s);
+	}
+}
+
+/* After the workload: TERM what is left, grace, KILL, reap everything. */
+static void stop_leftovers(struct sup *s)
+{
+	int64_t deadline;
+
+	if (!reap(s))
+		return;
+	log_info("stopping processes left behind by the workload");
+	signal_everyone(s, SIGTERM);
+	deadline = mono_ms() + s->c->grace_ms;
+	while (reap(s)) {
+		if (wait_event(s, deadline)) {
+			log_warn("processes still running after the grace period: sending SIGKILL");
+			signal_everyone(s, SIGKILL);
+			deadline = 0;
+		}
+	}
+}
+
+static int start(struct sup *s, const struct muster_conf *c, const struct child_spec *spec)
+{
+	pid_t pid;
+
+	memset(s, 0, sizeof(*s));
+	s->c = c;
+	if (sig_fd() < 0)
+		return -EBADF;
+	if (!tty_ready) {
+		tty = spawn_tty_setup();
+		tty_ready = true;
+	}
+	pid = spawn_child(spec, tty);
+	if (pid < 0)
+		return (int)pid;
+	s->child = pid;
+	sig_set_fault_target(c->kill_group ? -pid : pid);
+	return 0;
+}
+
+int sup_run_hook(const struct muster_conf *c, const struct child_spec *spec,
+		 int64_t timeout_ms, struct sup_result *r)
+{
+	struct sup s;
+	int err = start(&s, c, spec);
+
+	if (err)
+		return err;
+	if (timeout_ms > 0)
+		s.term_at = mono_ms() + timeout_ms;
+	run_child(&s, spec->what);
+	sig_set_fault_target(0);
+	reap(&s);
+	r->status = s.status;
+	r->code = exit_code_of_status(s.status);
+	r->stopsig = s.stopsig;
+	return 0;
+}
+
+int sup_run_workload(const struct muster_conf *c, const struct child_spec *spec)
+{
+	struct sup s;
+	char nb[16];
+	int code;
+
+	if (start(&s, c, spec))
+		return EXIT_NOEXEC;
+	run_child(&s, spec->what);
+	code = exit_code_of_status(s.status);
+	if (WIFSIGNALED(s.status))
+		log_info("workload killed by SIG%s (exit code %d)",
+			 signal_name(WTERMSIG(s.status), nb), code);
+	else
+		log_debug("workload exited with code %d", code);
+	sig_set_fault_target(0);
+	stop_leftovers(&s);
+	if (c->remap_exit[code]) {
+		log_debug("reporting exit code %d as 0 (--remap-exit)", code);
+		code = 0;
+	}
+	return code;
+}

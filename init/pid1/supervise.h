@@ -1,0 +1,50 @@
+/* supervise.h - PID 1's children: spawn, forward signals, reap, stop.
+ *
+ * Everything runs from one blocking signalfd loop; all signals are blocked
+ * (except the synchronous fault signals) from sig_setup() on. */
+#ifndef MUSTER_SUPERVISE_H
+#define MUSTER_SUPERVISE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "conf/conf.h"
+
+/* Block every signal but the synchronous faults and open the signalfd.
+ * Returns the fd (the same one on every later call), or -errno after one
+ * line, with the signal mask and handlers left as they were. */
+int sig_setup(void);
+int sig_fd(void);
+
+struct child_spec {
+	char **argv;
+	/* Run in the child after the signal mask and handlers are restored,
+	 * just before exec (privilege drop, seccomp).  Non-zero: the child
+	 * exits with that code without exec. */
+	int (*setup)(void *arg);
+	void *setup_arg;
+	const char *what; /* "hook migrate", "workload": for log lines */
+};
+
+/* Outcome of a supervised run. */
+struct sup_result {
+	int status;    /* wait(2) status of the child */
+	int code;      /* exit code muster should report for it */
+	int stopsig;   /* a stop signal (TERM/INT/QUIT/pdeathsig) that arrived, 0: none */
+};
+
+/* TERM, INT, QUIT or the --pdeathsig signal: the ones that stop muster. */
+bool sup_is_stop_signal(const struct muster_conf *c, int sig);
+
+/* Run a pre-start hook to completion under PID-1 supervision: signals are
+ * forwarded to it, zombies reaped; after timeout_ms (0 = none) it gets
+ * TERM, then KILL after the grace.  Returns 0 and fills r, or -errno when
+ * it could not be started (logged). */
+int sup_run_hook(const struct muster_conf *c, const struct child_spec *spec,
+		 int64_t timeout_ms, struct sup_result *r);
+
+/* Run the workload and stay PID 1 until it exits and every leftover is
+ * stopped and reaped.  Returns muster's exit code. */
+int sup_run_workload(const struct muster_conf *c, const struct child_spec *spec);
+
+#endif
