@@ -173,20 +173,12 @@ int conf_apply(struct muster_conf *c, enum opt_id id, const char *val, enum conf
  * "MUSTER_GRACE" or "grace" (INI).  For messages. */
 const char *conf_opt_name(enum opt_id id, enum conf_src src);
 
-/* Exit code for a configuration error coming from `src`: 64 (usage) for
- * CLI/env, 78 (config) for the INI file. */
-int conf_err_exit(enum conf_src src);
+/* The error a bad value from `src` is, by kind (the hacking section of the
+ * README): -EINVAL for a value the user typed on the command line or in
+ * the environment, -EBADMSG for one in the config file. */
+int conf_value_error(enum conf_src src);
 
 int strlist_add(struct strlist *l, const char *s, enum conf_src src, int line);
 void strlist_clear(struct strlist *l);
-
-/* Exit codes of SPEC.md (sysexits.h values). */
-enum {
-	EXIT_USAGE = 64,
-	EXIT_UNAVAILABLE = 69,
-	EXIT_CONFIG = 78,
-	EXIT_NOEXEC = 126,
-	EXIT_NOTFOUND = 127
-};
 
 #endif

@@ -7,12 +7,8 @@
  * workload command are printed as `#` comments.  Unset options without a
  * default are printed commented out (`# user =`).
  *
- * Redaction, so that no secret value is ever printed:
- *  - a password in a URL's user info: redis://:<redacted>@cache:6379,
- *    unless it is exactly one `${NAME}` reference (printed as written);
- *  - the value of every HTTP header except Host, Accept, User-Agent,
- *    Content-Type and Connection: `Authorization: <redacted>`.
- * `${NAME}` references are never expanded here.
+ * URLs and headers go through conf/redact.h; `${NAME}` references are
+ * never expanded here.
  */
 #ifndef MUSTER_DUMP_H
 #define MUSTER_DUMP_H
@@ -23,14 +19,6 @@
 #include "conf/conf.h"
 
 void conf_dump(const struct muster_conf *c, FILE *out);
-
-/* Copy `url` to `out` (size `len`) with the password of its user info
- * replaced by <redacted> (see above).  Pure; for dump and tests. */
-void conf_redact_url(const char *url, char *out, size_t len);
-
-/* Copy the header line "K: V" to `out` with V replaced by <redacted>
- * unless K is one of the harmless names above. */
-void conf_redact_header(const char *hdr, char *out, size_t len);
 
 /* "250ms", "10s", "2m", "1h", "0": the shortest exact form. */
 void conf_fmt_duration(int64_t ms, char *out, size_t len);

@@ -329,7 +329,7 @@ int conf_load_ini_buf(struct muster_conf *c, const char *name, const char *buf, 
 	conf_free(&st.check);
 	if (st.err == -ENOMEM)
 		log_error("%s: out of memory", name);
-	return st.err ? -EINVAL : 0;
+	return st.err ? -EBADMSG : 0;
 }
 
 /* Read a whole regular file of at most INI_MAX_FILE bytes. */
@@ -390,7 +390,7 @@ int conf_load_ini(struct muster_conf *c, const char *path, bool explicit_path)
 	if (r == 1)
 		return 0; /* no default file: nothing to do */
 	if (r)
-		return -EINVAL;
+		return -EBADMSG;
 	r = conf_load_ini_buf(c, path, buf, len);
 	free(buf);
 	return r;

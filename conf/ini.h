@@ -29,7 +29,7 @@
 /* Read `path` into `c` (c->file is set to `path`, which must outlive c).
  * A missing file is fine unless `explicit_path` (given by -c or
  * MUSTER_CONFIG).  Logs one error, `FILE:LINE: what is wrong`, and returns
- * -EINVAL on any problem (main exits 78); 0 otherwise. */
+ * -EBADMSG on any problem (the file is wrong: main exits 78); 0 otherwise. */
 int conf_load_ini(struct muster_conf *c, const char *path, bool explicit_path);
 
 /* The same from a buffer of `len` bytes (which may hold NUL bytes, an

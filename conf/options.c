@@ -165,9 +165,9 @@ const char *conf_opt_name(enum opt_id id, enum conf_src src)
 	return d->env ? d->env : "?";
 }
 
-int conf_err_exit(enum conf_src src)
+int conf_value_error(enum conf_src src)
 {
-	return src == SRC_FILE ? EXIT_CONFIG : EXIT_USAGE;
+	return src == SRC_FILE ? -EBADMSG : -EINVAL;
 }
 
 static char **str_field(struct muster_conf *c, enum opt_id id)

@@ -36,7 +36,7 @@ static int add(struct list *l, const char *name, char **argv, int64_t timeout_ms
 /* Split one command line; `where` names it for the error message (the
  * line itself is never shown: it may hold a secret). */
 static int add_line(struct list *l, const char *name, const char *line, int64_t timeout_ms,
-		    const char *where)
+		    const char *where, enum conf_src src)
 {
 	char err[300], **argv = NULL;
 	size_t argc = 0;
@@ -46,12 +46,12 @@ static int add_line(struct list *l, const char *name, const char *line, int64_t 
 		return r;
 	if (r) {
 		log_error("%s: %s", where, err);
-		return -EINVAL;
+		return conf_value_error(src);
 	}
 	if (!argc || !*argv[0]) {
 		split_free(argv);
 		log_error("%s: empty command", where);
-		return -EINVAL;
+		return conf_value_error(src);
 	}
 	r = add(l, name, argv, timeout_ms);
 	if (r)
@@ -76,8 +76,10 @@ static int add_dir(struct list *l, const char *dir, int64_t timeout_ms)
 		return 0;
 	}
 	if (n < 0) {
-		log_error("--hooks-dir %s: %s", dir, strerror(errno));
-		return -EINVAL;
+		int e = errno;
+
+		log_error("--hooks-dir %s: %s", dir, strerror(e));
+		return -e;
 	}
 	for (i = 0; i < n; i++) {
 		const char *name = ents[i]->d_name;
@@ -112,8 +114,7 @@ static int add_dir(struct list *l, const char *dir, int64_t timeout_ms)
 	return r;
 }
 
-int hooklist_build(const struct muster_conf *c, struct hook **out, size_t *n,
-		   enum conf_src *src)
+int hooklist_build(const struct muster_conf *c, struct hook **out, size_t *n)
 {
 	struct list l = {0};
 	char where[300], name[32];
@@ -126,8 +127,8 @@ int hooklist_build(const struct muster_conf *c, struct hook **out, size_t *n,
 		snprintf(where, sizeof(where), "%s:%d: [hook %s] exec", c->file ? c->file : "?",
 			 d->line, d->name);
 		r = add_line(&l, d->name, d->exec ? d->exec : "",
-			     d->timeout_ms >= 0 ? d->timeout_ms : c->hook_timeout_ms, where);
-		*src = SRC_FILE;
+			     d->timeout_ms >= 0 ? d->timeout_ms : c->hook_timeout_ms, where,
+			     SRC_FILE);
 	}
 	for (i = 0; !r && i < c->pre.n; i++) {
 		const struct sval *v = &c->pre.v[i];
@@ -137,13 +138,10 @@ int hooklist_build(const struct muster_conf *c, struct hook **out, size_t *n,
 			snprintf(where, sizeof(where), "MUSTER_PRE line %zu", i + 1);
 		else
 			snprintf(where, sizeof(where), "--pre #%zu", i + 1);
-		r = add_line(&l, name, v->s, c->hook_timeout_ms, where);
-		*src = (enum conf_src)v->src;
+		r = add_line(&l, name, v->s, c->hook_timeout_ms, where, (enum conf_src)v->src);
 	}
-	if (!r && c->hooks_dir) {
+	if (!r && c->hooks_dir)
 		r = add_dir(&l, c->hooks_dir, c->hook_timeout_ms);
-		*src = SRC_FILE; /* a directory named that cannot be used: 78 */
-	}
 	if (r) {
 		if (r == -ENOMEM)
 			log_error("out of memory");

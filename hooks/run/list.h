@@ -1,4 +1,4 @@
-/* hooklist.h - the ordered list of pre-start hooks (SPEC.md step 4):
+/* list.h - the ordered list of pre-start hooks (stage 4 of the start):
  *   1. [hook NAME] sections of the INI file, in file order
  *   2. --pre / MUSTER_PRE command lines, in order
  *   3. every executable regular file of --hooks-dir, in strcmp() name
@@ -20,13 +20,11 @@ struct hook {
 	int64_t timeout_ms; /* 0: none */
 };
 
-/* Returns 0 with *out and *n (possibly 0 hooks), or -EINVAL after logging one
- * error (bad quoting, empty command, unset ${NAME}, unreadable hooks dir),
- * or -ENOMEM.  *src says where the culprit came from, for conf_err_exit():
- * the --pre line's source, or SRC_FILE for a [hook] section or the hooks
- * directory (something named that cannot be used: 78). */
-int hooklist_build(const struct muster_conf *c, struct hook **out, size_t *n,
-		   enum conf_src *src);
+/* Returns 0 with *out and *n (possibly 0 hooks), or an error after logging
+ * one line: conf_value_error() of the culprit's source for a command line
+ * that does not split (bad quoting, empty command, unset ${NAME}), the
+ * -errno of an unreadable hooks directory, or -ENOMEM. */
+int hooklist_build(const struct muster_conf *c, struct hook **out, size_t *n);
 void hooklist_free(struct hook *h, size_t n);
 
 #endif

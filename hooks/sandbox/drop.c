@@ -131,7 +131,7 @@ int priv_apply(const struct priv_plan *p, bool with_seccomp)
 
 int priv_child_setup(void *plan)
 {
-	return priv_apply(plan, true) ? EXIT_CONFIG : 0;
+	return priv_apply(plan, true);
 }
 
 int priv_hook_setup(void *plan)
@@ -140,7 +140,7 @@ int priv_hook_setup(void *plan)
 
 	if (p->hooks_as_root)
 		return 0;
-	return priv_apply(p, false) ? EXIT_CONFIG : 0;
+	return priv_apply(p, false);
 }
 
 void priv_plan_free(struct priv_plan *p)

@@ -52,7 +52,7 @@ int priv_prepare(const struct muster_conf *c, struct priv_plan *p);
 int priv_apply(const struct priv_plan *p, bool with_seccomp);
 
 /* child_spec.setup callbacks (init/supervise.h): arg is the plan.
- * Return 0, or EXIT_CONFIG (78) when the drop failed (logged). */
+ * Return 0, or -errno when the drop failed (logged). */
 int priv_child_setup(void *plan); /* workload: everything, seccomp last */
 int priv_hook_setup(void *plan);  /* hooks: no seccomp; nothing with hooks_as_root */
 

@@ -87,7 +87,8 @@ static void free_targets(struct target *t, size_t n)
 	free(t);
 }
 
-/* Expand and parse every URL; log each bad one. */
+/* Expand and parse every URL; log each bad one.  Returns 0, the kind of the
+ * first bad one (conf_value_error()), or -ENOMEM. */
 static int parse_all(const struct strlist *urls, struct target *t)
 {
 	char err[1024], shown[512];
@@ -115,11 +116,12 @@ static int parse_all(const struct strlist *urls, struct target *t)
 		}
 		if (r) {
 			log_error("%s", err);
-			bad = 1;
+			if (!bad)
+				bad = conf_value_error((enum conf_src)urls->v[i].src);
 		}
 		snprintf(t[i].last, sizeof(t[i].last), FIRST_DETAIL);
 	}
-	return bad ? -EINVAL : 0;
+	return bad;
 }
 
 /* An attempt finished: log, schedule the next one. */

@@ -1,5 +1,5 @@
 /* wait.h - wait, in parallel and under one deadline, for every dependency
- * to be ready (SPEC.md step 3, `-w`, `[wait]`, `muster wait`). */
+ * to be ready (stage 3 of the start, `-w`, `[wait]`, `muster wait`). */
 #ifndef MUSTER_WAIT_H
 #define MUSTER_WAIT_H
 
@@ -17,7 +17,8 @@
  *
  * Returns 0 when all are ready, -ETIMEDOUT at the deadline (after one
  * error line per target not ready, with its last error), -ECANCELED as
- * soon as abort_fd is readable, -EINVAL for a bad URL, -ENOMEM. */
+ * soon as abort_fd is readable, conf_value_error() of its source for a bad
+ * URL, -ENOMEM. */
 int wait_all(const struct strlist *urls, int64_t timeout_ms, int abort_fd);
 
 /* The backoff schedule, exposed for the unit tests: the delay before the

@@ -1,19 +1,19 @@
-/* validate.h - `muster config`'s checks: everything the main mode would
- * refuse, found without starting anything. */
-#ifndef MUSTER_VALIDATE_H
-#define MUSTER_VALIDATE_H
+/* config.h - `muster config`: every check the main mode would make before
+ * it starts anything, then the effective configuration printed as an INI
+ * file (secrets redacted).  Changes nothing, starts nothing. */
+#ifndef MUSTER_INIT_CMD_CONFIG_H
+#define MUSTER_INIT_CMD_CONFIG_H
 
 #include "conf/conf.h"
 
-/* Check every value of `c` that conf_apply() could not (it knows no URL
- * syntax, users, capabilities...).  Logs one error naming the culprit
- * (`FILE:LINE: [wait] url: ...`, `--wait: ...`, `MUSTER_WAIT: ...`) and
- * returns -EINVAL with *src set to where the bad value came from (main
- * maps it with conf_err_exit()); 0 when all is well. */
-int validate_conf(const struct muster_conf *c, enum conf_src *src);
+/* Returns the exit code: 0, or the one the main mode would exit with
+ * after one error line naming the culprit (`FILE:LINE: [wait] url: ...`,
+ * `--wait: ...`, `MUSTER_WAIT: ...`). */
+int cmd_config(const struct muster_conf *c);
 
-/* Only the wait URLs without ${NAME} (the main mode's first check, so a
- * malformed one is named by flag or FILE:LINE before anything starts). */
-int validate_wait_urls(const struct muster_conf *c, enum conf_src *src);
+/* The main mode's first check: the wait URLs without ${NAME}, so that a
+ * malformed one is named by flag or FILE:LINE before anything starts.
+ * Returns 0 or conf_value_error() of the culprit's source. */
+int check_wait_urls(const struct muster_conf *c);
 
 #endif

@@ -10,6 +10,7 @@
 
 #include "conf/clock.h"
 #include "conf/dump.h"
+#include "conf/redact.h"
 #include "hooks/secrets/expand.h"
 #include "conf/log.h"
 #include "hooks/wait/probe.h"
@@ -62,7 +63,7 @@ static int expand_headers(const struct strlist *h, char ***out, char *why, size_
 		if (expand_vars(h->v[i].s, &v[i], err, sizeof(err))) {
 			char shown[200];
 
-			conf_redact_header(h->v[i].s, shown, sizeof(shown));
+			redact_header(h->v[i].s, shown, sizeof(shown));
 			snprintf(why, len, "header %s: %s", shown, err);
 			return -1;
 		}
@@ -93,7 +94,7 @@ static int probe_one(const char *raw, const struct probe_opts *base, int64_t dea
 	int64_t t0 = mono_ms(), left = deadline - t0;
 	int ok;
 
-	conf_redact_url(raw, shown, sizeof(shown));
+	redact_url(raw, shown, sizeof(shown));
 	if (left <= 0) {
 		snprintf(what, len, "%s timed out", shown);
 		return 0;

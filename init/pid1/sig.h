@@ -1,9 +1,18 @@
-/* sig.h - signal plumbing of PID 1 (see sig_setup() in supervise.h). */
+/* sig.h - signal plumbing of PID 1: every signal blocked and read from one
+ * signalfd, except the synchronous faults. */
 #ifndef MUSTER_SIG_H
 #define MUSTER_SIG_H
 
 #include <sys/signalfd.h>
 #include <sys/types.h>
+
+/* Block every signal but the synchronous faults and open the signalfd.
+ * Returns the fd (the same one on every later call), or -errno after one
+ * line, with the signal mask and handlers left as they were. */
+int sig_setup(void);
+
+/* The signalfd of sig_setup(), -1 before it. */
+int sig_fd(void);
 
 /* Where a fault signal sent with kill(2) goes: pid, -pgid, or 0: nowhere. */
 void sig_set_fault_target(pid_t target);

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "conf/conf.h"
+#include "init/exit.h"
 #include "conf/log.h"
 #include "init/pid1/sig.h"
 
@@ -59,7 +60,7 @@ static void child(const struct child_spec *spec, enum tty_mode tty)
 	if (spec->setup) {
 		r = spec->setup(spec->setup_arg);
 		if (r)
-			_exit(r);
+			_exit(EXIT_CONFIG); /* the identity or sandbox could not be set up */
 	}
 	execvp(spec->argv[0], spec->argv);
 	err = errno;

@@ -3,6 +3,7 @@
  * reaping, stopping.  Once the workload runs, nothing here exits on error:
  * it logs and carries on. */
 #include "init/pid1/supervise.h"
+#include "init/exit.h"
 
 #include <errno.h>
 #include <poll.h>

@@ -1,7 +1,7 @@
 /* supervise.h - PID 1's children: spawn, forward signals, reap, stop.
  *
  * Everything runs from one blocking signalfd loop; all signals are blocked
- * (except the synchronous fault signals) from sig_setup() on. */
+ * (except the synchronous fault signals) from sig_setup() (sig.h) on. */
 #ifndef MUSTER_SUPERVISE_H
 #define MUSTER_SUPERVISE_H
 
@@ -10,17 +10,11 @@
 
 #include "conf/conf.h"
 
-/* Block every signal but the synchronous faults and open the signalfd.
- * Returns the fd (the same one on every later call), or -errno after one
- * line, with the signal mask and handlers left as they were. */
-int sig_setup(void);
-int sig_fd(void);
-
 struct child_spec {
 	char **argv;
 	/* Run in the child after the signal mask and handlers are restored,
-	 * just before exec (privilege drop, seccomp).  Non-zero: the child
-	 * exits with that code without exec. */
+	 * just before exec (privilege drop, seccomp).  Returns 0 or -errno
+	 * (logged); on an error the child exits 78 without exec. */
 	int (*setup)(void *arg);
 	void *setup_arg;
 	const char *what; /* "hook migrate", "workload": for log lines */

@@ -10,6 +10,7 @@
 
 #include "conf/conf.h"
 #include "conf/dump.h"
+#include "conf/redact.h"
 #include "conf/ini.h"
 #include "conf/log.h"
 
@@ -17,7 +18,7 @@ static void url_is(const char *in, const char *want)
 {
 	char out[256];
 
-	conf_redact_url(in, out, sizeof(out));
+	redact_url(in, out, sizeof(out));
 	assert_string_equal(out, want);
 }
 
@@ -43,7 +44,7 @@ static void hdr_is(const char *in, const char *want)
 {
 	char out[256];
 
-	conf_redact_header(in, out, sizeof(out));
+	redact_header(in, out, sizeof(out));
 	assert_string_equal(out, want);
 }
 

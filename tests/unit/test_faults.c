@@ -17,8 +17,10 @@
 #include <cmocka.h>
 
 #include "conf/conf.h"
+#include "init/exit.h"
 #include "conf/log.h"
 #include "init/pid1/leftovers.h"
+#include "init/pid1/sig.h"
 #include "init/pid1/supervise.h"
 
 /* per call: how many upcoming calls fail, and with which errno */

@@ -18,10 +18,12 @@
 #include <cmocka.h>
 
 #include "capture.h"
+#include "init/exit.h"
 
 #include "conf/conf.h"
 #include "conf/log.h"
 #include "init/pid1/spawn.h"
+#include "init/pid1/sig.h"
 #include "init/pid1/supervise.h"
 
 /* errno every execvp fails with (0: the real one).  Set before fork: the

@@ -23,10 +23,12 @@
 #include <cmocka.h>
 
 #include "hooks/sandbox/caps.h"
+#include "init/exit.h"
 #include "conf/conf.h"
 #include "conf/log.h"
 #include "init/pid1/self.h"
 #include "hooks/sandbox/drop.h"
+#include "init/pid1/sig.h"
 #include "init/pid1/supervise.h"
 
 /* prctl(fail_opt, ...) fails with fail_errno, after fail_skip calls that

@@ -69,7 +69,6 @@ static void t_order(void **st)
 {
 	struct muster_conf c;
 	struct hook *h;
-	enum conf_src src;
 	size_t n;
 	char p[256];
 
@@ -80,7 +79,7 @@ static void t_order(void **st)
 	strlist_add(&c.pre, "/bin/true", SRC_CLI, 0);
 	add_section(&c, "migrate", "alembic upgrade head", 300000);
 	add_section(&c, "warm", "curl -s x", -1);
-	assert_int_equal(hooklist_build(&c, &h, &n, &src), 0);
+	assert_int_equal(hooklist_build(&c, &h, &n), 0);
 	assert_int_equal(n, 7);
 	assert_string_equal(h[0].name, "migrate");
 	assert_string_equal(h[0].argv[0], "alembic");
@@ -107,11 +106,10 @@ static void t_empty(void **st)
 {
 	struct muster_conf c;
 	struct hook *h = (struct hook *)1;
-	enum conf_src src;
 	size_t n = 5;
 
 	conf_init(&c);
-	assert_int_equal(hooklist_build(&c, &h, &n, &src), 0);
+	assert_int_equal(hooklist_build(&c, &h, &n), 0);
 	assert_int_equal(n, 0);
 	hooklist_free(h, n);
 	conf_free(&c);
@@ -121,39 +119,34 @@ static void t_errors(void **st)
 {
 	struct muster_conf c;
 	struct hook *h;
-	enum conf_src src;
 	size_t n;
 
 	conf_init(&c);
 	strlist_add(&c.pre, "echo 'oops", SRC_CLI, 0);
-	assert_int_equal(hooklist_build(&c, &h, &n, &src), -EINVAL);
-	assert_int_equal(src, SRC_CLI); /* the culprit's source: exit 64 */
+	assert_int_equal(hooklist_build(&c, &h, &n), -EINVAL); /* typed by the user: 64 */
 	conf_free(&c);
 
 	conf_init(&c);
 	add_section(&c, "blank", "  ", -1);
-	assert_int_equal(hooklist_build(&c, &h, &n, &src), -EINVAL);
-	assert_int_equal(src, SRC_FILE); /* exit 78 */
+	assert_int_equal(hooklist_build(&c, &h, &n), -EBADMSG); /* the file is wrong: 78 */
 	conf_free(&c);
 
 	conf_init(&c);
 	c.hooks_dir = strdup("/nonexistent/muster-hooks");
-	assert_int_equal(hooklist_build(&c, &h, &n, &src), 0); /* missing: no hooks */
+	assert_int_equal(hooklist_build(&c, &h, &n), 0); /* missing: no hooks */
 	assert_int_equal(n, 0);
 	hooklist_free(h, n);
 	conf_free(&c);
 
 	conf_init(&c);
 	c.hooks_dir = strdup("/etc/hostname"); /* not a directory: an error */
-	assert_int_equal(hooklist_build(&c, &h, &n, &src), -EINVAL);
-	assert_int_equal(src, SRC_FILE); /* a named thing unusable: 78 */
+	assert_int_equal(hooklist_build(&c, &h, &n), -ENOTDIR); /* named, unusable: 78 */
 	conf_free(&c);
 
 	conf_init(&c);
 	unsetenv("MUSTER_T_UNSET");
 	strlist_add(&c.pre, "run ${MUSTER_T_UNSET}", SRC_ENV, 0);
-	assert_int_equal(hooklist_build(&c, &h, &n, &src), -EINVAL);
-	assert_int_equal(src, SRC_ENV);
+	assert_int_equal(hooklist_build(&c, &h, &n), -EINVAL); /* MUSTER_PRE: 64 */
 	conf_free(&c);
 }
 

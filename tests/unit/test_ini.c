@@ -57,7 +57,7 @@ static void expect_error(const char *text, const char *msg)
 	char want[1024];
 
 	conf_init(&c);
-	assert_int_equal(load(&c, text), -EINVAL);
+	assert_int_equal(load(&c, text), -EBADMSG);
 	snprintf(want, sizeof(want), "muster: error: %s:%s", path, msg);
 	assert_string_equal(errbuf, want);
 	conf_free(&c);
@@ -162,7 +162,7 @@ static void test_bom_crlf_comments(void **state)
 
 	conf_init(&c);
 	/* ';' right after a value is part of it: "250ms;not..." is no duration */
-	assert_int_equal(load(&c, text), -EINVAL);
+	assert_int_equal(load(&c, text), -EBADMSG);
 	assert_non_null(strstr(errbuf, ":6: [init] grace: expected a duration"));
 	conf_free(&c);
 
@@ -336,7 +336,7 @@ static void test_errors_lines(void **state)
 	expect_error(text, "2: line longer than 197 characters\n");
 
 	conf_init(&c);
-	assert_int_equal(load_text(&c, "[init]\ngrace = 1\0s\n", 18), -EINVAL);
+	assert_int_equal(load_text(&c, "[init]\ngrace = 1\0s\n", 18), -EBADMSG);
 	snprintf(text, sizeof(text), "muster: error: %s:2: NUL byte in line\n", path);
 	assert_string_equal(errbuf, text);
 	conf_free(&c);
@@ -356,8 +356,8 @@ static void test_missing_file(void **state)
 	errfd = open("/tmp", O_TMPFILE | O_RDWR, 0600);
 	saved = dup(2);
 	dup2(errfd, 2);
-	assert_int_equal(conf_load_ini(&c, "/nonexistent/muster.ini", true), -EINVAL);
-	assert_int_equal(conf_load_ini(&c, tmpdir, false), -EINVAL); /* a directory */
+	assert_int_equal(conf_load_ini(&c, "/nonexistent/muster.ini", true), -EBADMSG);
+	assert_int_equal(conf_load_ini(&c, tmpdir, false), -EBADMSG); /* a directory */
 	dup2(saved, 2);
 	close(saved);
 	n = pread(errfd, errbuf, sizeof(errbuf) - 1, 0);
@@ -412,7 +412,7 @@ static void test_overridden_value_still_checked(void **state)
 
 	conf_init(&c);
 	assert_int_equal(conf_apply(&c, OPT_GRACE, "1s", SRC_CLI, 0), 0);
-	assert_int_equal(load(&c, "[init]\ngrace = forever\n"), -EINVAL);
+	assert_int_equal(load(&c, "[init]\ngrace = forever\n"), -EBADMSG);
 	snprintf(want, sizeof(want),
 		 "muster: error: %s:2: [init] grace: expected a duration like 250ms, 10s, 2m, "
 		 "1h, got 'forever'\n",
@@ -426,7 +426,7 @@ static void test_stops_at_first_error(void **state)
 	struct muster_conf c;
 
 	conf_init(&c);
-	assert_int_equal(load(&c, "[init]\ngrace = x\ngrace = y\n[nope]\n  z\n"), -EINVAL);
+	assert_int_equal(load(&c, "[init]\ngrace = x\ngrace = y\n[nope]\n  z\n"), -EBADMSG);
 	assert_non_null(strstr(errbuf, ":2: "));
 	assert_ptr_equal(strchr(errbuf, '\n'), errbuf + strlen(errbuf) - 1); /* one line */
 	conf_free(&c);

@@ -126,9 +126,9 @@ static void bad_values(void **state)
 	assert_int_equal(conf_apply(c, OPT_LOG_FORMAT, "xml", SRC_ENV, 0), -EINVAL);
 	assert_int_equal(conf_apply(c, OPT_USER, "", SRC_CLI, 0), -EINVAL);
 	assert_int_equal(conf_apply(c, OPT_WAIT, "", SRC_CLI, 0), -EINVAL);
-	assert_int_equal(conf_err_exit(SRC_CLI), 64);
-	assert_int_equal(conf_err_exit(SRC_ENV), 64);
-	assert_int_equal(conf_err_exit(SRC_FILE), 78);
+	assert_int_equal(conf_value_error(SRC_CLI), -EINVAL);
+	assert_int_equal(conf_value_error(SRC_ENV), -EINVAL);
+	assert_int_equal(conf_value_error(SRC_FILE), -EBADMSG);
 }
 
 static void bools_and_flags(void **state)

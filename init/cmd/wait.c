@@ -1,0 +1,54 @@
+/* wait.c - `muster wait` (see wait.h). */
+#include "init/cmd/wait.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include "conf/log.h"
+#include "hooks/wait/wait.h"
+#include "init/exit.h"
+
+static void no_op(int sig)
+{
+	(void)sig;
+}
+
+/* INT and TERM end the wait: blocked, and read from a signalfd that the
+ * wait loop polls.  As PID 1, a signal with the default action is dropped
+ * by the kernel when sent from inside the container: give each a (never
+ * run) handler so that it stays pending for the signalfd. */
+static int stop_signals_fd(void)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	sigaction(SIGINT, &(struct sigaction){.sa_handler = no_op}, NULL);
+	sigaction(SIGTERM, &(struct sigaction){.sa_handler = no_op}, NULL);
+	return signalfd(-1, &set, SFD_CLOEXEC);
+}
+
+int cmd_wait(const struct muster_conf *c)
+{
+	struct signalfd_siginfo si;
+	int fd, r, sig = SIGTERM;
+
+	if (!c->wait_urls.n) {
+		log_error("no URL given: muster wait [--timeout DUR] URL...");
+		return EXIT_USAGE;
+	}
+	fd = stop_signals_fd();
+	r = wait_all(&c->wait_urls, c->wait_timeout_ms, fd);
+	if (r == 0 || r == -ETIMEDOUT || r == -EINVAL)
+		return r ? exit_code_for(r) : 0;
+	if (r != -ECANCELED)
+		return 1; /* out of memory, poll failed: logged */
+	if (read(fd, &si, sizeof(si)) == (ssize_t)sizeof(si))
+		sig = (int)si.ssi_signo;
+	log_warn("stopped by SIG%s while waiting", sig == SIGINT ? "INT" : "TERM");
+	return 128 + sig;
+}
