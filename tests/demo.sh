@@ -1,14 +1,14 @@
 #!/bin/sh
-# tests/demo.sh - what muster does today, end to end, with real output.
+# tests/demo.sh - what muster does, end to end, with real output.
 #
 #   make demo        (MUSTER=build/muster FIXTURES=build/fixtures sh tests/demo.sh)
 #
 # Each step says what it shows, prints the command it runs and what came
-# out.  Steps for features that this build of muster does not have yet are
-# detected by trying them and are skipped with a note.  Every server the
-# demo starts is stopped on exit.  Exit 0 when everything shown behaved as
-# it should; 1 (after the whole demo) when something did not.  Needs root
-# (a PID namespace, a user to drop to).
+# out, and checks the exit code and output it expects.  Every step runs:
+# nothing is detected or skipped.  Every server the demo starts is stopped
+# on exit.  Exit 0 when everything shown behaved as it should; 1 (after the
+# whole demo) when anything did not.  Needs root (a PID namespace, a user
+# to drop to) and the servers `make deps` installs (redis-server).
 set -u
 
 MUSTER=${MUSTER:-$(pwd)/build/muster}
@@ -34,7 +34,6 @@ else
 fi
 step() { printf '\n%s=== %s%s\n' "$B" "$*" "$N"; }
 say() { printf '    %s\n' "$*"; }
-skip() { printf '    (skipped: %s)\n' "$*"; }
 bad() {
 	printf '!!! unexpected: %s\n' "$*"
 	BAD=1
@@ -49,6 +48,8 @@ quoted() {
 		esac
 	done
 }
+# Fail the demo unless the last run's output holds this line.
+expect_line() { grep -qxF -- "$1" "$TMP/run.out" || bad "no line '$1' in the output"; }
 # Print a command line, then run it (stderr with stdout, indented); its
 # exit code goes to $rc.
 run() {
@@ -144,82 +145,66 @@ expect_rc 127
 
 # --------------------------------------------------------------------------
 step "2. waiting for a real redis-server that starts late"
-if ! command -v redis-server >/dev/null; then
-	skip "redis-server is not installed (make deps)"
-elif ! "$MUSTER" wait --timeout 2s file:/// >"$TMP/probe" 2>&1; then
-	skip "this muster has no working 'muster wait' yet: $(head -n 1 "$TMP/probe")"
-else
-	port=$(free_port)
-	say "muster waits for redis://127.0.0.1:$port; redis-server starts 1 s later."
-	printf '$ %s wait --timeout 15s redis://127.0.0.1:%s &\n' "$MUSTER" "$port"
-	"$MUSTER" wait --timeout 15s "redis://127.0.0.1:$port" &
-	wpid=$!
-	sleep 1
-	printf '$ redis-server --port %s --bind 127.0.0.1 --save "" &\n' "$port"
-	redis-server --port "$port" --bind 127.0.0.1 --save "" --appendonly no \
-		--logfile "$TMP/redis.log" &
-	SERVERS="$SERVERS $!"
-	wait "$wpid"
-	rc=$?
-	printf '    -> muster wait: exit %s\n' "$rc"
-	expect_rc 0
-	if "$MUSTER" -w file:/// -- true >"$TMP/probe" 2>&1; then
-		say "and as PID 1, waiting before the workload starts:"
-		run "$MUSTER" -w "redis://127.0.0.1:$port" -- redis-cli -p "$port" ping
-		expect_rc 0
-	else
-		skip "the main mode of this muster does not take -w yet: $(head -n 1 "$TMP/probe")"
-	fi
-	closed=$(free_port)
-	say "a dependency that never comes: exit 69 at the deadline, with the reason"
-	run "$MUSTER" wait --timeout 1s "tcp://127.0.0.1:$closed"
-	expect_rc 69
-fi
+command -v redis-server >/dev/null || bad "redis-server is not installed (make deps)"
+port=$(free_port)
+say "muster waits for redis://127.0.0.1:$port; redis-server starts 1 s later."
+printf '$ %s wait --timeout 15s redis://127.0.0.1:%s &\n' "$MUSTER" "$port"
+"$MUSTER" wait --timeout 15s "redis://127.0.0.1:$port" &
+wpid=$!
+sleep 1
+printf '$ redis-server --port %s --bind 127.0.0.1 --save "" &\n' "$port"
+redis-server --port "$port" --bind 127.0.0.1 --save "" --appendonly no \
+	--logfile "$TMP/redis.log" &
+SERVERS="$SERVERS $!"
+wait "$wpid"
+rc=$?
+printf '    -> muster wait: exit %s\n' "$rc"
+expect_rc 0
+say "and as PID 1, waiting before the workload starts:"
+run "$MUSTER" -w "redis://127.0.0.1:$port" -- redis-cli -p "$port" ping
+expect_rc 0
+expect_line "PONG"
+closed=$(free_port)
+say "a dependency that never comes: exit 69 at the deadline, with the reason"
+run "$MUSTER" wait --timeout 1s "tcp://127.0.0.1:$closed"
+expect_rc 69
 
 # --------------------------------------------------------------------------
 step "3. a pre-start hook (a migration) before the workload"
-"$MUSTER" --pre false -- true >/dev/null 2>&1
-pre_false=$?
-"$MUSTER" --pre true -- true >/dev/null 2>&1
-if [ $pre_false != 1 ] || [ $? != 0 ]; then
-	skip "this muster does not run --pre hooks yet"
-else
-	run "$MUSTER" --pre "sh -c 'echo migrating: schema 1 to 2; sleep 0.2; echo migrated'" \
-		-- sh -c 'echo "workload starts after the hook"'
-	expect_rc 0
-	say "a failing hook stops the start; muster exits with the hook's code:"
-	run "$MUSTER" --pre "sh -c 'echo migration failed >&2; exit 3'" -- echo "never printed"
-	expect_rc 3
-fi
+run "$MUSTER" --pre "sh -c 'echo migrating: schema 1 to 2; sleep 0.2; echo migrated'" \
+	-- sh -c 'echo "workload starts after the hook"'
+expect_rc 0
+expect_line "migrated"
+expect_line "workload starts after the hook"
+say "a failing hook stops the start; muster exits with the hook's code:"
+run "$MUSTER" --pre "sh -c 'echo migration failed >&2; exit 3'" -- echo "never printed"
+expect_rc 3
+grep -q "never printed" "$TMP/run.out" && bad "the workload ran after a failed hook"
 
 # --------------------------------------------------------------------------
 step "4. a secret from a _FILE variable"
 mkdir -p "$TMP/secrets"
 printf 's3cr3t-pw' >"$TMP/secrets/db_password"
-if ! env DEMO_S_FILE="$TMP/secrets/db_password" "$MUSTER" --secret DEMO_S -- \
-	sh -c 'test "$DEMO_S" = s3cr3t-pw' >/dev/null 2>&1; then
-	skip "this muster does not load _FILE secrets yet"
-else
-	say "DB_PASSWORD_FILE points into --secrets-dir; the workload gets DB_PASSWORD"
-	say "(we print its length only: muster itself never logs a secret)."
-	printf '$ DB_PASSWORD_FILE=%s %s --secrets-dir %s -- sh -c ...\n' \
-		"$TMP/secrets/db_password" "$MUSTER" "$TMP/secrets"
-	DB_PASSWORD_FILE="$TMP/secrets/db_password" "$MUSTER" --secrets-dir "$TMP/secrets" -- \
-		sh -c 'echo "    workload: DB_PASSWORD has ${#DB_PASSWORD} characters"'
-	rc=$?
-	printf '    -> exit %s\n' "$rc"
-	expect_rc 0
-fi
+say "DB_PASSWORD_FILE points into --secrets-dir; the workload gets DB_PASSWORD"
+say "(we print its length only: muster itself never logs a secret)."
+printf '$ DB_PASSWORD_FILE=%s %s --secrets-dir %s -- sh -c ...\n' \
+	"$TMP/secrets/db_password" "$MUSTER" "$TMP/secrets"
+DB_PASSWORD_FILE="$TMP/secrets/db_password" "$MUSTER" --secrets-dir "$TMP/secrets" -- \
+	sh -c 'echo "workload: DB_PASSWORD has ${#DB_PASSWORD} characters"' >"$TMP/run.out" 2>&1
+rc=$?
+sed 's/^/    /' "$TMP/run.out"
+printf '    -> exit %s\n' "$rc"
+expect_rc 0
+expect_line "workload: DB_PASSWORD has 9 characters"
 
 # --------------------------------------------------------------------------
 step "5. dropping root: --user nobody"
-if [ "$("$MUSTER" --user nobody -- id -u 2>/dev/null)" != 65534 ]; then
-	skip "this muster does not change user yet"
-else
-	run "$MUSTER" --user nobody -- sh -c \
-		'id; grep -E "^(CapPrm|CapEff|CapBnd|NoNewPrivs):" /proc/self/status'
-	expect_rc 0
-fi
+run "$MUSTER" --user nobody -- sh -c \
+	'id; grep -E "^(CapPrm|CapEff|CapBnd|NoNewPrivs):" /proc/self/status'
+expect_rc 0
+expect_line "CapEff:	0000000000000000"
+expect_line "NoNewPrivs:	1"
+grep -q "^uid=65534" "$TMP/run.out" || bad "the workload did not run as uid 65534"
 
 # --------------------------------------------------------------------------
 step "6. a health probe without curl"
@@ -228,33 +213,24 @@ mkdir -p "$TMP/www"
 echo ok >"$TMP/www/index.html"
 busybox httpd -f -p "127.0.0.1:$hport" -h "$TMP/www" &
 SERVERS="$SERVERS $!"
-if ! await_port "$hport"; then
-	skip "could not start busybox httpd"
-elif ! "$MUSTER" health "http://127.0.0.1:$hport/" >"$TMP/probe" 2>&1; then
-	skip "this muster has no working 'muster health' yet: $(head -n 1 "$TMP/probe")"
-else
-	say "(a busybox httpd on 127.0.0.1:$hport; HEALTHCHECK CMD [\"/muster\", \"health\", URL])"
-	run "$MUSTER" health "http://127.0.0.1:$hport/"
-	expect_rc 0
-	run "$MUSTER" health "http://127.0.0.1:$hport/missing"
-	expect_rc 1
-fi
+await_port "$hport" || bad "busybox httpd did not start"
+say "(a busybox httpd on 127.0.0.1:$hport; HEALTHCHECK CMD [\"/muster\", \"health\", URL])"
+run "$MUSTER" health "http://127.0.0.1:$hport/"
+expect_rc 0
+run "$MUSTER" health "http://127.0.0.1:$hport/missing"
+expect_rc 1
 
 # --------------------------------------------------------------------------
 step "7. muster config: the effective configuration, secrets redacted"
-if ! DB_PASSWORD_FILE="$TMP/secrets/db_password" "$MUSTER" config --secrets-dir "$TMP/secrets" \
-	>"$TMP/probe" 2>&1; then
-	skip "this muster has no working 'muster config' yet: $(head -n 1 "$TMP/probe")"
-else
-	printf '$ DB_PASSWORD_FILE=... %s config --secrets-dir %s --grace 5s\n' "$MUSTER" "$TMP/secrets"
-	DB_PASSWORD_FILE="$TMP/secrets/db_password" "$MUSTER" config --secrets-dir "$TMP/secrets" \
-		--grace 5s >"$TMP/config.out" 2>&1
-	rc=$?
-	sed 's/^/    /' "$TMP/config.out"
-	printf '    -> exit %s\n' "$rc"
-	expect_rc 0
-	grep -q 's3cr3t-pw' "$TMP/config.out" && bad "the secret value was printed"
-fi
+printf '$ DB_PASSWORD_FILE=... %s config --secrets-dir %s --grace 5s\n' "$MUSTER" "$TMP/secrets"
+DB_PASSWORD_FILE="$TMP/secrets/db_password" "$MUSTER" config --secrets-dir "$TMP/secrets" \
+	--grace 5s >"$TMP/run.out" 2>&1
+rc=$?
+sed 's/^/    /' "$TMP/run.out"
+printf '    -> exit %s\n' "$rc"
+expect_rc 0
+expect_line "grace = 5s ; command line"
+grep -q 's3cr3t-pw' "$TMP/run.out" && bad "the secret value was printed"
 
 echo
 if [ $BAD = 0 ]; then

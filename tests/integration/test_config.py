@@ -193,13 +193,6 @@ def test_bad_url_on_command_line_or_env_is_64():
     assert r.stderr.startswith("muster: error: MUSTER_HEALTH_URL: malformed URL 'ftp://x/'")
 
 
-ROOT = os.path.join(os.path.dirname(__file__), "..", "..")
-needs_privdrop = pytest.mark.skipif(
-    not os.path.exists(os.path.join(ROOT, "hooks", "privdrop.c")),
-    reason="needs hooks/privdrop.c and secrets.c (branch h2-security)")
-
-
-@needs_privdrop
 @pytest.mark.parametrize("args,msg", [
     (["-u", "nosuchuser"], "--user: unknown user 'nosuchuser' (not in /etc/passwd)"),
     (["--cap-keep", "NOPE"], "--cap-keep: unknown capability 'NOPE'"),
@@ -211,7 +204,6 @@ def test_named_things_that_cannot_be_used_are_78(args, msg):
     assert r.stdout == ""
 
 
-@needs_privdrop
 def test_secrets_checked_never_printed(tmp_path):
     (tmp_path / "token").write_text("sup3rsecret\n")
     r = config(["--secrets-dir", str(tmp_path), "--secret", "API_TOKEN"],
