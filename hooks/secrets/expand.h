@@ -1,4 +1,4 @@
-/* expand.h - ${NAME} expansion from the environment (SPEC.md: "In URLs and
+/* expand.h - ${NAME} expansion from the environment ("In URLs and
  * hook command lines, ${NAME} is replaced by the value of NAME after
  * secrets are loaded; nothing else is expanded").
  *

@@ -1,5 +1,5 @@
 /* secrets.h - NAME_FILE secrets and env dirs, loaded into the process
- * environment before anything else runs (SPEC.md step 2), so ${NAME} in
+ * environment before anything else runs (stage 2 of the start), so ${NAME} in
  * URLs and hooks, the hooks and the workload all see them.
  *
  * Values read here are secrets: they never reach a log line. */

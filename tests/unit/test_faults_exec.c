@@ -60,7 +60,7 @@ static int teardown(void **state)
 	return 0;
 }
 
-/* execvp's errno, the exit code SPEC.md's 126/127 gives it */
+/* execvp's errno, the exit code 126/127 it gives */
 static const struct {
 	int err, code;
 } exec_faults[] = {
