@@ -81,3 +81,40 @@ int expand_vars(const char *in, char **out, char *err, size_t errlen)
 	*out = buf;
 	return 0;
 }
+
+void expand_argv_free(char **argv)
+{
+	char **p;
+
+	for (p = argv; p && *p; p++) {
+		explicit_bzero(*p, strlen(*p));
+		free(*p);
+	}
+	free(argv);
+}
+
+int expand_argv(char *const *argv, char ***out, char *err, size_t errlen)
+{
+	size_t n = 0, i;
+	char **v;
+
+	while (argv[n])
+		n++;
+	v = calloc(n + 1, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		int r = expand_vars(argv[i], &v[i], err, errlen);
+
+		if (r) {
+			size_t l = strlen(err);
+
+			if (r == -EINVAL && l < errlen)
+				snprintf(err + l, errlen - l, " (argument %zu of the command)", i);
+			expand_argv_free(v);
+			return r;
+		}
+	}
+	*out = v;
+	return 0;
+}

@@ -21,4 +21,15 @@ int expand_ref(const char *s, size_t *len, const char **val, char *err, size_t e
  * 0, -EINVAL (err says why) or -ENOMEM. */
 int expand_vars(const char *in, char **out, char *err, size_t errlen);
 
+/* --expand-args: expand every ${NAME} of each argument of the
+ * NULL-terminated argv into a new NULL-terminated vector *out (free it with
+ * expand_argv_free()).  An argument stays one argument whatever its value
+ * holds: nothing is re-split, globbed or unquoted.  Returns 0, -EINVAL (err
+ * names the variable and the argument by its position, argument 0 being
+ * the command, never a value) or -ENOMEM. */
+int expand_argv(char *const *argv, char ***out, char *err, size_t errlen);
+
+/* Wipe (the values may be secrets) and free what expand_argv() made. */
+void expand_argv_free(char **argv);
+
 #endif

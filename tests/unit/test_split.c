@@ -119,12 +119,63 @@ static void t_expand_vars(void **st)
 	assert_string_equal(err, "bad variable reference '${bad': expected ${NAME}");
 }
 
+static void t_expand_argv(void **st)
+{
+	char *const in[] = {"${MUSTER_T_BIN}",
+			    "--db=${MUSTER_T_PW}",
+			    "${MUSTER_T_PW}",
+			    "$HOME '${MUSTER_T_PW}'",
+			    "${MUSTER_T_EMPTY}",
+			    "${MUSTER_T_REF}",
+			    NULL};
+	char *const none[] = {NULL};
+	char *const unset[] = {"app", "--x", "${MUSTER_T_NOPE}", NULL};
+	char *const bad[] = {"${1X}", NULL};
+	char **out, err[256];
+
+	setenv("MUSTER_T_BIN", "/bin/app", 1);
+	setenv("MUSTER_T_PW", "s3 cr@t \"x\"", 1);
+	setenv("MUSTER_T_EMPTY", "", 1);
+	setenv("MUSTER_T_REF", "${MUSTER_T_PW}", 1);
+	assert_int_equal(expand_argv(in, &out, err, sizeof(err)), 0);
+	assert_string_equal(out[0], "/bin/app");
+	assert_string_equal(out[1], "--db=s3 cr@t \"x\"");
+	/* one argument each, whatever the value holds: never re-split, quotes
+	 * and a '$' without '{' kept, an empty value an empty argument, a
+	 * value's own ${...} not expanded again */
+	assert_string_equal(out[2], "s3 cr@t \"x\"");
+	assert_string_equal(out[3], "$HOME 's3 cr@t \"x\"'");
+	assert_string_equal(out[4], "");
+	assert_string_equal(out[5], "${MUSTER_T_PW}");
+	assert_null(out[6]);
+	assert_string_equal(in[1], "--db=${MUSTER_T_PW}");
+	expand_argv_free(out);
+	assert_int_equal(expand_argv(none, &out, err, sizeof(err)), 0);
+	assert_null(out[0]);
+	expand_argv_free(out);
+	expand_argv_free(NULL);
+	/* errors name the variable and the argument, never a value */
+	unsetenv("MUSTER_T_NOPE");
+	out = NULL;
+	assert_int_equal(expand_argv(unset, &out, err, sizeof(err)), -EINVAL);
+	assert_null(out);
+	assert_string_equal(err, "${MUSTER_T_NOPE}: variable MUSTER_T_NOPE is not set "
+				 "(argument 2 of the command)");
+	assert_int_equal(expand_argv(bad, &out, err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "bad variable reference '${1X}': expected ${NAME} "
+				 "(argument 0 of the command)");
+	/* a message cut by a small buffer stays terminated */
+	assert_int_equal(expand_argv(unset, &out, err, 20), -EINVAL);
+	assert_int_equal(strlen(err), 19);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(t_plain),	   cmocka_unit_test(t_quotes),
-	    cmocka_unit_test(t_vars),	   cmocka_unit_test(t_errors),
-	    cmocka_unit_test(t_no_expand), cmocka_unit_test(t_expand_vars),
+	    cmocka_unit_test(t_plain),	     cmocka_unit_test(t_quotes),
+	    cmocka_unit_test(t_vars),	     cmocka_unit_test(t_errors),
+	    cmocka_unit_test(t_no_expand),   cmocka_unit_test(t_expand_vars),
+	    cmocka_unit_test(t_expand_argv),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
