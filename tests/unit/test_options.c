@@ -14,6 +14,7 @@
 
 #include "conf/cli.h"
 #include "conf/conf.h"
+#include "conf/env.h"
 #include "conf/log.h"
 
 static int setup(void **state)
