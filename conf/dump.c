@@ -65,9 +65,13 @@ static void scalar(const struct muster_conf *c, const struct opt_def *d, char *v
 		s = *(const bool *)f ? "true" : "false";
 		break;
 	case OT_TRISTATE:
-		/* auto (-1): shown as on when --user or --cap-keep is given */
+		/* auto (-1): on whenever privileges are dropped or a seccomp
+		 * filter is loaded (hooks/sandbox/drop.c), so shown that way */
 		n = *(const int *)f;
-		s = (n >= 0 ? n : (c->user || c->cap_keep.n)) ? "true" : "false";
+		s = (n >= 0 ? n
+			    : (c->user || c->cap_keep.n || (c->seccomp && strcmp(c->seccomp, "none"))))
+			? "true"
+			: "false";
 		break;
 	case OT_SIGNAL:
 		if ((n = *(const int *)f))

@@ -233,7 +233,7 @@ static int bad(struct muster_conf *c, enum opt_id id, enum conf_src src, int lin
 		log_error("%s:%d: %s: %s '%s'", c->file ? c->file : "?", line, name, why, val);
 	else
 		log_error("%s: %s '%s'", name, why, val);
-	return -EINVAL;
+	return conf_value_error(src);
 }
 
 /* Split `val` on any of `seps` and add each non-empty piece. */

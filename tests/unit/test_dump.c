@@ -172,6 +172,34 @@ static void test_dump_all(void **state)
 	conf_free(&c);
 }
 
+/* no_new_privs left on auto shows what the workload will get: on with a
+ * user, kept capabilities or a seccomp filter (drop.c's rule), off alone. */
+static void nnp_is(int opt, const char *val, const char *want)
+{
+	struct muster_conf c;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	conf_init(&c);
+	if (opt < OPT_COUNT)
+		assert_int_equal(conf_apply(&c, (enum opt_id)opt, val, SRC_ENV, 0), 0);
+	conf_dump(&c, f);
+	fclose(f);
+	assert_non_null(strstr(buf, want));
+	free(buf);
+	conf_free(&c);
+}
+
+static void test_auto_no_new_privs(void **state)
+{
+	nnp_is(OPT_COUNT, NULL, "\nno_new_privs = false ; default\n");
+	nnp_is(OPT_SECCOMP, "none", "\nno_new_privs = false ; default\n");
+	nnp_is(OPT_SECCOMP, "default", "\nno_new_privs = true ; default\n");
+	nnp_is(OPT_USER, "app", "\nno_new_privs = true ; default\n");
+	nnp_is(OPT_CAP_KEEP, "CHOWN", "\nno_new_privs = true ; default\n");
+}
+
 /* The dump of a parsed file parses again to the same values. */
 static void test_dump_reparses(void **state)
 {
@@ -289,6 +317,7 @@ int main(void)
 	    cmocka_unit_test(test_fmt_duration),  cmocka_unit_test(test_dump_all),
 	    cmocka_unit_test(test_dump_reparses), cmocka_unit_test(test_every_default_dumps),
 	    cmocka_unit_test(test_every_row_reaches_its_field),
+	    cmocka_unit_test(test_auto_no_new_privs),
 	};
 
 	log_setup(LOG_INFO, LOGF_TEXT);
