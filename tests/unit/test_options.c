@@ -76,7 +76,7 @@ static void defaults_parse(void **state)
 	memset(&c, 0, sizeof(c));
 	assert_int_equal(conf_apply(&c, OPT_NO_NEW_PRIVS, "auto", SRC_CLI, 0), -EINVAL);
 	assert_int_equal(conf_apply(&c, OPT_NO_NEW_PRIVS, "auto", SRC_ENV, 0), -EINVAL);
-	assert_int_equal(conf_apply(&c, OPT_NO_NEW_PRIVS, "auto", SRC_FILE, 1), -EINVAL);
+	assert_int_equal(conf_apply(&c, OPT_NO_NEW_PRIVS, "auto", SRC_FILE, 1), -EBADMSG);
 	conf_free(&c);
 }
 
