@@ -56,6 +56,9 @@ enum opt_id {
 	OPT_CONFIG,
 	OPT_WAIT,
 	OPT_WAIT_TIMEOUT,
+	OPT_WAIT_EXPECT,
+	OPT_WAIT_HEADER,
+	OPT_WAIT_BODY,
 	OPT_PRE,
 	OPT_HOOKS_DIR,
 	OPT_HOOK_TIMEOUT,
@@ -74,6 +77,7 @@ enum opt_id {
 	OPT_SUBREAPER,
 	OPT_REMAP_EXIT,
 	OPT_PDEATHSIG,
+	OPT_EXPAND_ARGS,
 	OPT_VERBOSE,
 	OPT_QUIET,
 	OPT_LOG_LEVEL,
@@ -82,6 +86,7 @@ enum opt_id {
 	OPT_HEALTH_TIMEOUT,
 	OPT_HEALTH_EXPECT,
 	OPT_HEALTH_HEADER,
+	OPT_HEALTH_BODY,
 	OPT_HEALTH_UNIX_SOCKET,
 	OPT_COUNT
 };
@@ -103,6 +108,7 @@ enum opt_kind {
 	OT_EXITCODES, /* [bool[256]] 0..255, repeatable, comma list in env/INI */
 	OT_LOGLEVEL,  /* [int] enum log_level */
 	OT_LOGFORMAT, /* [int] enum log_format */
+	OT_REGEX,     /* [char *] a POSIX extended regular expression (conf/ere.h) */
 	OT_LOUDER,    /* [int] -v: one log level up, on an OT_LOGLEVEL field */
 	OT_QUIETER    /* [int] -q: one log level down, on an OT_LOGLEVEL field */
 };
@@ -135,6 +141,9 @@ struct muster_conf {
 	/* [wait] */
 	struct strlist wait_urls;
 	int64_t wait_timeout_ms; /* 0 = forever */
+	char *wait_expect;       /* HTTP statuses of http:// waits, as health_expect */
+	struct strlist wait_headers;
+	char *wait_body;         /* ERE the first 1 MiB of an http:// body must match */
 
 	/* hooks */
 	struct strlist pre;        /* --pre command lines, in order */
@@ -162,6 +171,7 @@ struct muster_conf {
 	bool remap_exit[256];
 	bool subreaper;
 	int pdeathsig;            /* 0: none */
+	bool expand_args;         /* ${NAME} in the command, after secrets are loaded */
 
 	/* [log] */
 	int log_level;            /* enum log_level */
@@ -172,6 +182,7 @@ struct muster_conf {
 	int64_t health_timeout_ms;
 	char *health_expect;       /* statuses, e.g. "200-399,401" */
 	struct strlist health_headers;
+	char *health_body;         /* ERE, as wait_body */
 	char *health_unix_socket;
 
 	/* the workload */

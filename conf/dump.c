@@ -54,6 +54,7 @@ static void scalar(const struct muster_conf *c, const struct opt_def *d, char *v
 	v[0] = '\0';
 	switch (d->kind) {
 	case OT_PATH:
+	case OT_REGEX:
 		s = *(char *const *)f;
 		break;
 	case OT_DURATION:
@@ -110,7 +111,7 @@ static void redact(enum opt_id id, const char *s, char *v, size_t len)
 {
 	if (id == OPT_WAIT || id == OPT_HEALTH_URL)
 		redact_url(s, v, len);
-	else if (id == OPT_HEALTH_HEADER)
+	else if (id == OPT_HEALTH_HEADER || id == OPT_WAIT_HEADER)
 		redact_header(s, v, len);
 	else
 		snprintf(v, len, "%s", s);

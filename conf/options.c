@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "conf/conf.h"
+#include "conf/ere.h"
 #include "conf/log.h"
 #include "conf/parse.h"
 
@@ -23,6 +24,7 @@
 	(unsigned short)(offsetof(struct muster_conf, m) +                                         \
 			 0 * sizeof((type *)0 == &((struct muster_conf *)0)->m))
 #define STR(m)       OT_PATH, AT(char *, m)
+#define REGEX(m)     OT_REGEX, AT(char *, m)
 #define LIST(k, m)   k, AT(struct strlist, m)
 #define DUR(m)       OT_DURATION, AT(int64_t, m)
 #define BOOL(m)      OT_BOOL, AT(bool, m)
@@ -43,6 +45,15 @@ const struct opt_def conf_options[OPT_COUNT] = {
 	{OPT_WAIT_TIMEOUT, "wait-timeout", 0, "MUSTER_WAIT_TIMEOUT", "wait", "timeout",
 	 DUR(wait_timeout_ms), "1m",
 	 "DUR", "one deadline for all waits (default 60s; 0 = forever)", M_ALL},
+	{OPT_WAIT_EXPECT, "expect", 0, "MUSTER_WAIT_EXPECT", "wait", "expect", STR(wait_expect),
+	 "200-299", "CODES", "HTTP statuses that mean ready, e.g. 200-399,401 (default 200-299)",
+	 M_ALL | MODE_WAIT},
+	{OPT_WAIT_HEADER, "header", 'H', NULL, "wait", "header", LIST(OT_PATHLIST, wait_headers),
+	 NULL, "'K: V'", "extra HTTP request header of the http:// waits (repeatable)",
+	 M_ALL | MODE_WAIT},
+	{OPT_WAIT_BODY, "body", 0, "MUSTER_WAIT_BODY", "wait", "body", REGEX(wait_body), NULL,
+	 "REGEX", "ready only when the first 1 MiB of the body matches (POSIX ERE)",
+	 M_ALL | MODE_WAIT},
 	{OPT_PRE, "pre", 0, "MUSTER_PRE", NULL, NULL, LIST(OT_LINELIST, pre), NULL, "CMDLINE",
 	 "pre-start hook, split like shell words, never run by a shell (repeatable)", M_ALL},
 	{OPT_HOOKS_DIR, "hooks-dir", 0, "MUSTER_HOOKS_DIR", "hooks", "dir", STR(hooks_dir), NULL,
@@ -85,6 +96,9 @@ const struct opt_def conf_options[OPT_COUNT] = {
 	{OPT_PDEATHSIG, "pdeathsig", 'p', "MUSTER_PDEATHSIG", "init", "pdeathsig",
 	 INT(OT_SIGNAL, pdeathsig), NULL,
 	 "SIG", "signal received when muster's parent dies, handled as a stop", M_ALL},
+	{OPT_EXPAND_ARGS, "expand-args", 0, "MUSTER_EXPAND_ARGS", "init", "expand_args",
+	 BOOL(expand_args), "false", NULL,
+	 "expand ${NAME} in COMMAND and its arguments, after secrets are loaded", M_ALL},
 	{OPT_VERBOSE, "verbose", 'v', NULL, NULL, NULL, INT(OT_LOUDER, log_level), NULL, NULL,
 	 "more log output (repeatable)", M_ANY},
 	{OPT_QUIET, "quiet", 'q', NULL, NULL, NULL, INT(OT_QUIETER, log_level), NULL, NULL,
@@ -104,6 +118,9 @@ const struct opt_def conf_options[OPT_COUNT] = {
 	{OPT_HEALTH_HEADER, "header", 'H', NULL, "health", "header",
 	 LIST(OT_PATHLIST, health_headers), NULL, "'K: V'",
 	 "extra HTTP request header (repeatable)", MODE_HEALTH},
+	{OPT_HEALTH_BODY, "body", 0, "MUSTER_HEALTH_BODY", "health", "body", REGEX(health_body),
+	 NULL, "REGEX", "healthy only when the first 1 MiB of the body matches (POSIX ERE)",
+	 MODE_HEALTH},
 	{OPT_HEALTH_UNIX_SOCKET, "unix-socket", 0, "MUSTER_HEALTH_UNIX_SOCKET", "health",
 	 "unix_socket", STR(health_unix_socket), NULL,
 	 "PATH", "HTTP over this unix socket, as curl does", MODE_HEALTH},
@@ -186,7 +203,7 @@ void conf_free(struct muster_conf *c)
 		const struct opt_def *d = &conf_options[i];
 		void *f = (char *)c + d->field;
 
-		if (d->kind == OT_PATH)
+		if (d->kind == OT_PATH || d->kind == OT_REGEX)
 			free(*(char **)f);
 		else if (conf_kind_is_list(d->kind))
 			strlist_clear(f);
@@ -313,6 +330,24 @@ static int apply_multi(struct muster_conf *c, enum opt_id id, const char *val,
 	return r;
 }
 
+/* A regular expression compiles; else *why says why (the reason of the
+ * last bad one, kept until the next). */
+static int check_regex(const char *val, const char **why)
+{
+	static char reason[160];
+	char err[128];
+	struct ere *re;
+	int r = ere_compile(val, &re, err, sizeof(err));
+
+	if (r == -EINVAL) {
+		snprintf(reason, sizeof(reason), "%s in the regular expression", err);
+		*why = reason;
+	}
+	if (!r)
+		ere_free(re);
+	return r;
+}
+
 /* The kinds with one value: parse `val` into the field `f`.  Returns 0,
  * -ENOMEM, or -EINVAL with *why saying what was expected. */
 static int set_scalar(const struct opt_def *d, void *f, const char *val, enum conf_src src,
@@ -326,6 +361,16 @@ static int set_scalar(const struct opt_def *d, void *f, const char *val, enum co
 	case OT_PATH:
 		if (!*val)
 			return *why = "empty value", -EINVAL;
+		if (!(s = strdup(val)))
+			return -ENOMEM;
+		free(*(char **)f);
+		*(char **)f = s;
+		return 0;
+	case OT_REGEX:
+		if (!*val)
+			return *why = "empty value", -EINVAL;
+		if ((v = check_regex(val, why)))
+			return v;
 		if (!(s = strdup(val)))
 			return -ENOMEM;
 		free(*(char **)f);

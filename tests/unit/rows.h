@@ -18,6 +18,8 @@ static inline const char *row_sample(enum opt_kind k)
 	switch (k) {
 	case OT_PATH:
 		return "/sample";
+	case OT_REGEX:
+		return "^sam(p|P)le$";
 	case OT_PATHLIST: /* a header the redactor leaves alone */
 		return "Host: sample";
 	case OT_WORDLIST:

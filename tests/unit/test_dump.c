@@ -133,6 +133,9 @@ static void test_dump_all(void **state)
 			    "url = redis://:<redacted>@a:1 ; env MUSTER_WAIT\n"
 			    "url = tcp://b:2 ; env MUSTER_WAIT\n"
 			    "timeout = 1m ; default\n"
+			    "expect = 200-299 ; default\n"
+			    "# header =\n"
+			    "# body =\n"
 			    "\n[hooks]\n"
 			    "# dir =\n"
 			    "# timeout =\n"
@@ -158,6 +161,7 @@ static void test_dump_all(void **state)
 			    "subreaper = false ; default\n"
 			    "remap_exit = 130, 143 ; /etc/muster.ini:4\n"
 			    "# pdeathsig =\n"
+			    "expand_args = false ; default\n"
 			    "\n[log]\n"
 			    "level = info ; default\n"
 			    "format = json ; env MUSTER_LOG_FORMAT\n"
@@ -167,6 +171,7 @@ static void test_dump_all(void **state)
 			    "expect = 200-299 ; default\n"
 			    "header = Host: app.local ; /etc/muster.ini:13\n"
 			    "header = Authorization: <redacted> ; /etc/muster.ini:14\n"
+			    "# body =\n"
 			    "# unix_socket =\n");
 	free(buf);
 	conf_free(&c);

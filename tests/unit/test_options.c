@@ -17,6 +17,7 @@
 #include "conf/env.h"
 #include "conf/log.h"
 
+#include "capture.h"
 #include "rows.h"
 
 static int setup(void **state)
@@ -420,6 +421,59 @@ static void table_is_consistent(void **state)
 	}
 }
 
+/* --expect, -H/--header and --body: the wait rows in the main mode and
+ * `muster wait`, the health rows in `muster health`; a bad regular
+ * expression is the user's (-EINVAL) or the file's (-EBADMSG), said with
+ * where it came from. */
+static void http_checks(void **state)
+{
+	struct muster_conf *c = *state;
+	char *m[] = {"muster", "--expect", "200,401", "-H", "X-A: 1", "--body", "^ok$",
+		     "--expand-args", "app", NULL};
+	char *w[] = {"wait", "--expect", "204", "--header", "X-B: 2", "--body", "up|ok",
+		     "http://a/", NULL};
+	char *h[] = {"health", "--body", "healthy", "http://a/", NULL};
+	char out[512];
+
+	assert_int_equal(conf_parse_cli(c, MODE_MAIN, 9, m), CLI_OK);
+	assert_string_equal(c->wait_expect, "200,401");
+	assert_string_equal(c->wait_headers.v[0].s, "X-A: 1");
+	assert_string_equal(c->wait_body, "^ok$");
+	assert_true(c->expand_args);
+	assert_string_equal(c->health_expect, "200-299");
+	assert_int_equal(c->health_headers.n, 0);
+	assert_null(c->health_body);
+	conf_free(c);
+	conf_init(c);
+	assert_int_equal(conf_parse_cli(c, MODE_WAIT, 8, w), CLI_OK);
+	assert_string_equal(c->wait_expect, "204");
+	assert_string_equal(c->wait_headers.v[0].s, "X-B: 2");
+	assert_string_equal(c->wait_body, "up|ok");
+	assert_int_equal(conf_parse_cli(c, MODE_HEALTH, 4, h), CLI_OK);
+	assert_string_equal(c->health_body, "healthy");
+	assert_string_equal(c->wait_body, "up|ok");
+
+	assert_int_equal(conf_apply(c, OPT_WAIT_BODY, "(ok", SRC_CLI, 0), -EINVAL);
+	assert_int_equal(conf_apply(c, OPT_HEALTH_BODY, "a{2,1}", SRC_CLI, 0), -EINVAL);
+	assert_int_equal(conf_apply(c, OPT_WAIT_BODY, "", SRC_CLI, 0), -EINVAL);
+	assert_string_equal(c->wait_body, "up|ok");
+	assert_string_equal(c->health_body, "healthy");
+	conf_free(c);
+	conf_init(c);
+	c->file = "/etc/m.ini";
+	log_setup(LOG_INFO, LOGF_TEXT);
+	capture_start();
+	assert_int_equal(conf_apply(c, OPT_WAIT_BODY, "\\d+", SRC_CLI, 0), -EINVAL);
+	assert_int_equal(conf_apply(c, OPT_HEALTH_BODY, "[ok", SRC_FILE, 7), -EBADMSG);
+	assert_int_equal(capture_end(out, sizeof(out)), 2);
+	log_setup(-1, LOGF_TEXT);
+	assert_string_equal(out, "muster: error: --body: not a POSIX ERE escape (use a bracket "
+				 "expression) at offset 1 in the regular expression '\\d+'\n"
+				 "muster: error: /etc/m.ini:7: [health] body: unmatched '[' at "
+				 "offset 3 in the regular expression '[ok'\n");
+	c->file = NULL;
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -431,6 +485,7 @@ int main(void)
 		T(cli_wait_and_health), T(env_twins),	    T(names),
 		T(table_is_consistent), T(defaults_parse),	    T(help_names_the_default),
 		T(every_env_twin_reaches_its_row), T(every_flag_reaches_its_row),
+		T(http_checks),
 	};
 
 	return cmocka_run_group_tests_name("options", tests, NULL, NULL);
