@@ -16,6 +16,7 @@
 #include "conf/parse.h"
 #include "hooks/run/list.h"
 #include "hooks/sandbox/drop.h"
+#include "hooks/secrets/expand.h"
 #include "hooks/secrets/secrets.h"
 #include "hooks/wait/wait.h"
 #include "init/cmd/config.h"
@@ -149,6 +150,24 @@ static int stage_hooks(const struct muster_conf *c, struct priv_plan *plan)
 	return code;
 }
 
+/* Stage 2, with --expand-args: ${NAME} in the command and its arguments,
+ * now that secrets are loaded.  The workload runs the expanded words; log
+ * lines name it as written.  Returns 0 or the exit code. */
+static int expand_command(const struct muster_conf *c, struct child_spec *work,
+			  char ***expanded)
+{
+	char err[512];
+	int r = expand_argv(c->argv, expanded, err, sizeof(err));
+
+	if (r) {
+		log_error("%s", r == -ENOMEM ? "out of memory" : err);
+		return exit_code_for(r);
+	}
+	work->argv = *expanded;
+	work->shown = c->argv[0];
+	return 0;
+}
+
 /* The main mode: the start sequence, then stay PID 1.  Until the workload
  * runs, any failure ends muster with one line and the contract's code;
  * from sup_run_workload() on, PID 1 never exits on an error of its own. */
@@ -156,6 +175,7 @@ static int run_main(struct muster_conf *c)
 {
 	struct priv_plan plan;
 	struct child_spec work = {.argv = c->argv, .what = "workload"};
+	char **expanded = NULL;
 	int r;
 
 	/* 1: the configuration is loaded; its URLs are checked first */
@@ -164,8 +184,14 @@ static int run_main(struct muster_conf *c)
 	if (pid1_setup(c) < 0 || sig_setup() < 0)
 		return EXIT_NOEXEC;
 	/* 2: secrets; then everything named is resolved before any wait */
-	if (secrets_load(c) || priv_prepare(c, &plan))
+	if (secrets_load(c))
 		return EXIT_CONFIG;
+	if (c->expand_args && (r = expand_command(c, &work, &expanded)))
+		return r;
+	if (priv_prepare(c, &plan)) {
+		expand_argv_free(expanded);
+		return EXIT_CONFIG;
+	}
 	/* 3: waits; 4: hooks */
 	r = c->wait_urls.n ? stage_wait(c) : 0;
 	if (!r)
@@ -177,6 +203,7 @@ static int run_main(struct muster_conf *c)
 		r = sup_run_workload(c, &work);
 	}
 	priv_plan_free(&plan);
+	expand_argv_free(expanded);
 	return r;
 }
 

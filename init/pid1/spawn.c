@@ -42,6 +42,11 @@ int spawn_exec_exit_code(int err)
 	return (err == ENOENT || err == ENOTDIR) ? EXIT_NOTFOUND : EXIT_NOEXEC;
 }
 
+static const char *shown(const struct child_spec *spec)
+{
+	return spec->shown ? spec->shown : spec->argv[0];
+}
+
 static void child(const struct child_spec *spec, enum tty_mode tty)
 {
 	int r, err;
@@ -65,9 +70,9 @@ static void child(const struct child_spec *spec, enum tty_mode tty)
 	execvp(spec->argv[0], spec->argv);
 	err = errno;
 	if (err == ENOENT && !strchr(spec->argv[0], '/'))
-		log_error("%s: command not found", spec->argv[0]);
+		log_error("%s: command not found", shown(spec));
 	else
-		log_error("cannot run %s: %s", spec->argv[0], strerror(err));
+		log_error("cannot run %s: %s", shown(spec), strerror(err));
 	_exit(spawn_exec_exit_code(err));
 }
 
@@ -83,6 +88,6 @@ pid_t spawn_child(const struct child_spec *spec, enum tty_mode tty)
 	}
 	if (pid == 0)
 		child(spec, tty);
-	log_debug("started %s %s as pid %d", spec->what, spec->argv[0], (int)pid);
+	log_debug("started %s %s as pid %d", spec->what, shown(spec), (int)pid);
 	return pid;
 }

@@ -18,6 +18,8 @@ struct child_spec {
 	int (*setup)(void *arg);
 	void *setup_arg;
 	const char *what; /* "hook migrate", "workload": for log lines */
+	const char *shown; /* argv[0] as log lines name it, before any ${NAME}
+			      expansion; NULL: argv[0] */
 };
 
 /* Outcome of a supervised run. */
