@@ -153,8 +153,7 @@ static int stage_hooks(const struct muster_conf *c, struct priv_plan *plan)
 /* Stage 2, with --expand-args: ${NAME} in the command and its arguments,
  * now that secrets are loaded.  The workload runs the expanded words; log
  * lines name it as written.  Returns 0 or the exit code. */
-static int expand_command(const struct muster_conf *c, struct child_spec *work,
-			  char ***expanded)
+static int expand_command(const struct muster_conf *c, struct child_spec *work, char ***expanded)
 {
 	char err[512];
 	int r = expand_argv(c->argv, expanded, err, sizeof(err));
