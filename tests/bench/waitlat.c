@@ -1,5 +1,5 @@
 /* waitlat - how soon a waiter notices that a dependency became ready.
- * usage: waitlat tcp|redis PORT REPS CMD [ARG...]
+ * usage: waitlat tcp|redis|mysql PORT REPS CMD [ARG...]
  * REPS times: start CMD (which must wait for 127.0.0.1:PORT and exit 0
  * once it is ready), let it wait a random 500..1500 ms (so that it has
  * tried and failed at least once, at any phase of a poll period up to 1 s), make the dependency
@@ -9,6 +9,10 @@
  *   redis: a stand-in server listens from the start and answers PING with
  *          "-LOADING ..." (as a real redis-server loading its dataset does)
  *          until it is ready, then "+PONG"; any other command gets "+OK".
+ *   mysql: refused as tcp until ready; then every connection gets the
+ *          initial handshake of a MariaDB 10.11 server, and what the client
+ *          sends back gets "Access denied" (ERR 1045), which is how
+ *          `mysqladmin ping` (and muster) see a live server.
  * Prints "median_ms p90_ms max_ms" on stdout; exit 1 when CMD failed. */
 #include <errno.h>
 #include <netinet/in.h>
@@ -27,6 +31,17 @@
 #define MAXCLI 64
 
 static const char LOADING[] = "-LOADING Redis is loading the dataset in memory\r\n";
+
+enum mode { M_TCP, M_REDIS, M_MYSQL };
+
+/* MariaDB 10.11's greeting (protocol 10, mysql_native_password, no TLS) */
+static const char GREETING[] =
+    "d\0\0\0\x0a"
+    "5.5.5-10.11.19-MariaDB-0+deb12u1\0"
+    "\x03\0\0\0]Bs>xeo}\0\xfe\xf7\x08\x02\0\xff\x81\x15\0\0\0\0\0\0\x1d\0\0\0"
+    "H/R05[MMz@n+\0mysql_native_password\0";
+static const char DENIED[] = "\x32\0\0\x02\xff\x15\x04#28000"
+			     "Access denied for user 'root'@'127.0.0.1'";
 
 static int64_t now_ns(void)
 {
@@ -85,13 +100,25 @@ static int redis_answer(int fd, int ready)
 	return 0;
 }
 
+/* What one read from a mysql client gets: ERR 1045, then the end. */
+static int mysql_answer(int fd)
+{
+	char buf[4096];
+
+	if (read(fd, buf, sizeof(buf)) > 0 &&
+	    write(fd, DENIED, sizeof(DENIED) - 1) != (ssize_t)sizeof(DENIED) - 1)
+		perror("waitlat: write");
+	close(fd);
+	return -1;
+}
+
 /* One round: returns the latency in ns, or -1 when CMD failed. */
-static int64_t round_once(int redis, int port, char **cmd)
+static int64_t round_once(enum mode mode, int port, char **cmd)
 {
 	struct pollfd p[2 + MAXCLI];
 	int64_t ready_at = now_ns() + (500 + rand() % 1000) * (int64_t)1000000;
 	int64_t t_ready = 0;
-	int lfd = bound_socket(port), nfd = 2, status, pidfd, i;
+	int lfd = bound_socket(port), nfd = 2, status, pidfd, i, redis = mode == M_REDIS;
 	pid_t pid;
 
 	if (redis && listen(lfd, 64) < 0)
@@ -128,7 +155,10 @@ static int64_t round_once(int redis, int port, char **cmd)
 		if (p[1].revents && (redis || t_ready)) {
 			int c = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
 
-			if (c >= 0 && (!redis || nfd == 2 + MAXCLI))
+			if (c >= 0 && mode == M_MYSQL &&
+			    write(c, GREETING, sizeof(GREETING) - 1) != sizeof(GREETING) - 1)
+				perror("waitlat: write");
+			if (c >= 0 && (mode == M_TCP || nfd == 2 + MAXCLI))
 				close(c);
 			else if (c >= 0)
 				p[nfd++] = (struct pollfd){.fd = c, .events = POLLIN};
@@ -136,7 +166,7 @@ static int64_t round_once(int redis, int port, char **cmd)
 		for (i = 2; i < nfd; i++) {
 			if (!p[i].revents)
 				continue;
-			if (redis_answer(p[i].fd, t_ready != 0) < 0)
+			if ((redis ? redis_answer(p[i].fd, t_ready != 0) : mysql_answer(p[i].fd)) < 0)
 				p[i--] = p[--nfd];
 		}
 	}
@@ -159,21 +189,25 @@ static int64_t round_once(int redis, int port, char **cmd)
 int main(int argc, char **argv)
 {
 	int64_t *lat;
-	int redis, port, n, i;
+	enum mode mode = M_TCP;
+	int port, n, i;
 
-	if (argc < 5 || (strcmp(argv[1], "tcp") && strcmp(argv[1], "redis")) ||
-	    (port = atoi(argv[2])) <= 0 || (n = atoi(argv[3])) <= 0) {
-		fprintf(stderr, "usage: waitlat tcp|redis PORT REPS CMD [ARG...]\n");
+	if (argc > 1 && !strcmp(argv[1], "redis"))
+		mode = M_REDIS;
+	else if (argc > 1 && !strcmp(argv[1], "mysql"))
+		mode = M_MYSQL;
+	if (argc < 5 || (mode == M_TCP && strcmp(argv[1], "tcp")) || (port = atoi(argv[2])) <= 0 ||
+	    (n = atoi(argv[3])) <= 0) {
+		fprintf(stderr, "usage: waitlat tcp|redis|mysql PORT REPS CMD [ARG...]\n");
 		return 2;
 	}
-	redis = !strcmp(argv[1], "redis");
 	signal(SIGPIPE, SIG_IGN);
 	srand((unsigned)now_ns());
 	lat = calloc((size_t)n, sizeof(*lat));
 	if (!lat)
 		return 1;
 	for (i = 0; i < n; i++) {
-		lat[i] = round_once(redis, port, argv + 4);
+		lat[i] = round_once(mode, port, argv + 4);
 		if (lat[i] < 0)
 			return 1;
 	}
