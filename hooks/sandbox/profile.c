@@ -163,7 +163,8 @@ static int parse_line(char *s, int ln, struct sc_profile *p, bool *seen_default,
 			    act == SC_DENY ? " [ERRNO]" : "");
 	r = syscall_nr(w[1], &nr_sys);
 	if (r == -ENOENT)
-		return fail(err, errlen, ln, "unknown syscall '%s' (one libseccomp does not know: nr:N)",
+		return fail(err, errlen, ln,
+			    "unknown syscall '%s' (one libseccomp does not know: nr:N)",
 			    shown(w[1], sb, sizeof(sb)));
 	if (r)
 		return fail(err, errlen, ln, "bad syscall number '%s' (nr:0 to nr:%d)",

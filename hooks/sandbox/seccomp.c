@@ -109,7 +109,7 @@ const char scfilter_default_allow[] =
 	"timer_getoverrun timer_gettime timer_gettime64 timer_settime timer_settime64 "
 	"timerfd_create timerfd_gettime timerfd_gettime64 timerfd_settime timerfd_settime64 "
 	"times tkill truncate truncate64 ugetrlimit umask uname unlink unlinkat utime utimensat "
-	"utimensat_time64 utimes vfork vmsplice wait4 waitid waitpid write writev ";
+	"utimensat_time64 utimes vfork vmsplice wait4 waitid waitpid write writev";
 /* clang-format on */
 
 /* clone flags that create namespaces (Docker's mask, 0x7e020000) */
@@ -229,7 +229,8 @@ static int split32(struct builder *b, const struct split *s)
 		if (s->whole)
 			c = (struct scmp_arg_cmp){s->arg, SCMP_CMP_EQ, s->vals[i], 0};
 		else
-			c = (struct scmp_arg_cmp){s->arg, SCMP_CMP_MASKED_EQ, 0xffffffffu, s->vals[i]};
+			c = (struct scmp_arg_cmp){s->arg, SCMP_CMP_MASKED_EQ, 0xffffffffu,
+						  s->vals[i]};
 		r = rule(b, s->act_in, s->nr, 1, &c, s->name);
 	}
 	c = (struct scmp_arg_cmp){s->arg, SCMP_CMP_GT, 0xffffffffu, 0};
@@ -284,7 +285,8 @@ static int add_default(scmp_filter_ctx ctx, const struct sc_profile *p)
 		r = split32(&b, &splits[i]);
 	r = r ?: clone_rules(&b);
 	for (nr = 0; nr < SCFILTER_NR_SCAN && !r; nr++) {
-		char *known = done(&b, nr) ? NULL : seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, nr);
+		char *known =
+		    done(&b, nr) ? NULL : seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, nr);
 
 		if (known)
 			r = rule(&b, EPERM_ACT, nr, 0, NULL, known);
@@ -370,7 +372,8 @@ static scmp_filter_ctx build_profile(const struct sc_profile *p)
 	size_t i;
 	int r = 0;
 
-	ctx = new_filter(p->include_default ? SCMP_ACT_ERRNO(ENOSYS) : action_of(p->def, p->def_err));
+	ctx =
+	    new_filter(p->include_default ? SCMP_ACT_ERRNO(ENOSYS) : action_of(p->def, p->def_err));
 	if (!ctx)
 		return NULL;
 	if (p->include_default)

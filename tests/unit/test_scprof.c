@@ -115,8 +115,8 @@ static void test_bad(void **s)
 	bad("deny \x01\xff\n", "line 1: unknown syscall '?"
 			       "?' (one libseccomp does not know: nr:N)");
 	bad("deny aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n",
-	    "line 1: unknown syscall 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...' (one libseccomp does "
-	    "not know: nr:N)");
+	    "line 1: unknown syscall 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...' "
+	    "(one libseccomp does not know: nr:N)");
 	bad("allow nr:\n", "line 1: bad syscall number 'nr:' (nr:0 to nr:999999)");
 	bad("allow nr:-1\n", "line 1: bad syscall number 'nr:-1' (nr:0 to nr:999999)");
 	bad("allow nr:+4\n", "line 1: bad syscall number 'nr:+4' (nr:0 to nr:999999)");
