@@ -60,7 +60,8 @@ PYTHON    ?= /usr/bin/python3
 # Debian 12 packages the build, the tests and the benchmarks need.
 DEPS_BUILD := build-essential pkg-config libcap-ng-dev libseccomp-dev libinih-dev file
 DEPS_TEST  := libcmocka-dev python3 python3-pytest util-linux busybox-static runc valgrind \
-              redis-server redis-tools postgresql postgresql-client iproute2 procps
+              redis-server redis-tools postgresql postgresql-client iproute2 procps dash bash \
+              golang-go
 DEPS_FUZZ  := clang libclang-rt-14-dev
 DEPS_BENCH := tini dumb-init catatonit hyperfine wait-for-it curl
 # make release / make deb (third-party sources: apt-get source, gperf for
