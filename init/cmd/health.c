@@ -15,6 +15,7 @@
 #include "hooks/secrets/expand.h"
 #include "conf/log.h"
 #include "hooks/wait/probe.h"
+#include "hooks/wait/proto/proto.h"
 
 #define LINE_MAX_OUT 2048
 
@@ -37,9 +38,10 @@ void health_report_config_error(void)
  * DEPENDENCIES ON OTHER MODULES, all in this one place:
  *  - secrets: Docker runs the probe in the container's configured
  *    environment, not in the one PID 1 built, so _FILE secrets and env dirs
- *    are loaded here too, by hooks/secrets.c's secrets_load() (h2);
- *  - ${NAME} expansion: hooks/expand.h (expand_vars, h1);
- *  - probes: hooks/probe.h (url_parse, probe_once, h1).
+ *    are loaded here too, by hooks/secrets/secrets.c's secrets_load() (h2);
+ *  - ${NAME} expansion: hooks/secrets/expand.h (expand_vars, h1);
+ *  - probes: conf/url.h (url_parse) by hooks/wait/proto/proto.h's scheme
+ *    table, hooks/wait/probe.h (probe_once).
  * Returns 0 or -1 after writing a reason (no secret) to why.
  */
 static int load_environment(const struct muster_conf *c, char *why, size_t len)
@@ -95,7 +97,7 @@ static bool probe_one(const char *raw, const struct probe_opts *base, int64_t de
 	int64_t t0 = mono_ms(), left = deadline - t0;
 	bool ok;
 
-	redact_url(raw, shown, sizeof(shown));
+	redact_url(raw, proto_url_scheme, REDACT_WRITTEN, shown, sizeof(shown));
 	if (left <= 0) {
 		snprintf(what, len, "%s timed out", shown);
 		return false;
@@ -105,7 +107,7 @@ static bool probe_one(const char *raw, const struct probe_opts *base, int64_t de
 		return false;
 	}
 	memset(&u, 0, sizeof(u));
-	if (url_parse(s, &u, err, sizeof(err))) {
+	if (url_parse(s, proto_url_scheme, &u, err, sizeof(err))) {
 		snprintf(what, len, "%s %s", shown, err);
 		free(s);
 		return false;

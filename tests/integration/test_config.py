@@ -119,8 +119,8 @@ def test_secrets_never_printed(tmp_path):
         assert r.returncode == 0, r.stderr
         for secret in ("filepass1", "clipass1", "envpass1", "filetoken1", "pwvalue1"):
             assert secret not in r.stdout and secret not in r.stderr
-        assert "url = redis://:<redacted>@cache:6379 ; " in r.stdout
-        assert f"header = Authorization: <redacted> ; {path}:4" in r.stdout.splitlines()
+        assert "url = redis://:***@cache:6379 ; " in r.stdout
+        assert f"header = Authorization: *** ; {path}:4" in r.stdout.splitlines()
         assert f"url = http://u:${{PW}}@h/ ; {path}:5" in r.stdout.splitlines()
 
 

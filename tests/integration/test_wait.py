@@ -326,7 +326,7 @@ def test_unset_variable_in_url_and_no_url():
     r = run(wait_args("redis://:${NOT_SET_PW}@cache"), pid1=False)
     assert r.returncode == 64
     assert lines(r.stderr) == ["muster: error: ${NOT_SET_PW}: variable NOT_SET_PW is not "
-                               "set in URL 'redis://:***@cache'"]
+                               "set in URL 'redis://:${NOT_SET_PW}@cache'"]
     r = run(["wait"], pid1=False)
     assert r.returncode == 64
     assert lines(r.stderr) == ["muster: error: no URL given: muster wait [--timeout DUR] URL..."]
