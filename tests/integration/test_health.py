@@ -267,6 +267,9 @@ def test_env_expansion_and_redaction(http):
     r = health(["redis://:s3cretpw@127.0.0.1:%d" % refused])
     assert_unhealthy(r, "redis://:***@127.0.0.1:%d " % refused)
     assert "s3cretpw" not in r.stdout + r.stderr
+    r = health(["redis://s3cretpw@127.0.0.1:%d" % refused])  # the password-only form
+    assert_unhealthy(r, "redis://***@127.0.0.1:%d " % refused)
+    assert "s3cretpw" not in r.stdout + r.stderr
 
 
 @pytest.mark.parametrize("args,env", [

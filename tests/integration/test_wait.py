@@ -322,6 +322,20 @@ def test_malformed_url_is_usage_error_at_once(url, why):
     assert "topsecret" not in r.stderr
 
 
+def test_redis_password_only_form_never_printed():
+    dead = free_port()
+    r = run(wait_args("redis://redispw2@127.0.0.1:%d" % dead, "redis://redispw2@cache:xx",
+                      timeout="300ms"), pid1=False)
+    assert r.returncode == 64
+    assert lines(r.stderr) == ["muster: error: malformed URL 'redis://***@cache:xx': port is "
+                               "not a number"]
+    r = run(wait_args("redis://redispw2@127.0.0.1:%d" % dead, timeout="300ms"), pid1=False)
+    assert r.returncode == 69
+    assert lines(r.stderr)[-1].startswith(
+        "muster: error: redis://***@127.0.0.1:%d not ready after " % dead)
+    assert "redispw2" not in r.stderr
+
+
 def test_unset_variable_in_url_and_no_url():
     r = run(wait_args("redis://:${NOT_SET_PW}@cache"), pid1=False)
     assert r.returncode == 64

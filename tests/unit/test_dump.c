@@ -122,6 +122,31 @@ static void test_dump_all(void **state)
 	conf_free(&c);
 }
 
+/* redis://SECRET@host: the user information is a password, in `muster
+ * config` too (it printed it as is). */
+static void test_dump_redis_password_only(void **state)
+{
+	struct muster_conf c;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
+
+	conf_init(&c);
+	assert_int_equal(conf_apply(&c, OPT_WAIT,
+				    "redis://hunter2@cache:6379 postgres://app@db/app "
+				    "redis://${REDIS_PW}@cache",
+				    SRC_ENV, 0),
+			 0);
+	conf_dump(&c, proto_url_scheme, out);
+	fclose(out);
+	assert_null(strstr(buf, "hunter2"));
+	assert_non_null(strstr(buf, "\nurl = redis://***@cache:6379 ; env MUSTER_WAIT\n"));
+	assert_non_null(strstr(buf, "\nurl = postgres://app@db/app ; env MUSTER_WAIT\n"));
+	assert_non_null(strstr(buf, "\nurl = redis://${REDIS_PW}@cache ; env MUSTER_WAIT\n"));
+	free(buf);
+	conf_free(&c);
+}
+
 /* The dump of a parsed file parses again to the same values. */
 static void test_dump_reparses(void **state)
 {
@@ -154,6 +179,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_fmt_duration),
 	    cmocka_unit_test(test_dump_all),
+	    cmocka_unit_test(test_dump_redis_password_only),
 	    cmocka_unit_test(test_dump_reparses),
 	};
 

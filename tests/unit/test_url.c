@@ -209,6 +209,38 @@ static void t_long_url_display_whole(void **st)
 	}
 }
 
+/* conf/ knows no scheme: the rules are the caller's (here, one that is
+ * in no table). */
+static const struct url_syntax amqp = {
+    .port = 5672, .userinfo = URL_USER_FIRST, .path = URL_PATH_DBNAME};
+
+static const struct url_syntax *only_amqp(const char *name, size_t len, char *why, size_t n)
+{
+	if (name && len == 4 && !memcmp(name, "amqp", 4))
+		return &amqp;
+	if (why)
+		snprintf(why, n, "only amqp here");
+	return NULL;
+}
+
+static void t_syntax_of_the_caller(void **st)
+{
+	struct url u;
+	char err[256];
+
+	assert_int_equal(url_parse("amqp://guest:pw@mq/v%2Fhost", only_amqp, &u, err, sizeof(err)),
+			 0);
+	assert_ptr_equal(u.syntax, &amqp);
+	assert_string_equal(u.user, "guest");
+	assert_string_equal(u.password, "pw");
+	assert_int_equal(u.port, 5672);
+	assert_string_equal(u.path, "v/host");
+	assert_string_equal(u.display, "amqp://guest:***@mq/v%2Fhost");
+	url_free(&u);
+	assert_int_equal(url_parse("tcp://h:1", only_amqp, &u, err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "malformed URL 'tcp://h:1': only amqp here");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -220,6 +252,7 @@ int main(void)
 	    cmocka_unit_test(t_errors),
 	    cmocka_unit_test(t_password_never_in_errors),
 	    cmocka_unit_test(t_long_url_display_whole),
+	    cmocka_unit_test(t_syntax_of_the_caller),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
