@@ -322,11 +322,25 @@ def test_malformed_url_is_usage_error_at_once(url, why):
     assert "topsecret" not in r.stderr
 
 
+def test_redis_password_only_form_never_printed():
+    dead = free_port()
+    r = run(wait_args("redis://redispw2@127.0.0.1:%d" % dead, "redis://redispw2@cache:xx",
+                      timeout="300ms"), pid1=False)
+    assert r.returncode == 64
+    assert lines(r.stderr) == ["muster: error: malformed URL 'redis://***@cache:xx': port is "
+                               "not a number"]
+    r = run(wait_args("redis://redispw2@127.0.0.1:%d" % dead, timeout="300ms"), pid1=False)
+    assert r.returncode == 69
+    assert lines(r.stderr)[-1].startswith(
+        "muster: error: redis://***@127.0.0.1:%d not ready after " % dead)
+    assert "redispw2" not in r.stderr
+
+
 def test_unset_variable_in_url_and_no_url():
     r = run(wait_args("redis://:${NOT_SET_PW}@cache"), pid1=False)
     assert r.returncode == 64
     assert lines(r.stderr) == ["muster: error: ${NOT_SET_PW}: variable NOT_SET_PW is not "
-                               "set in URL 'redis://:***@cache'"]
+                               "set in URL 'redis://:${NOT_SET_PW}@cache'"]
     r = run(["wait"], pid1=False)
     assert r.returncode == 64
     assert lines(r.stderr) == ["muster: error: no URL given: muster wait [OPTIONS] URL..."]
@@ -423,7 +437,7 @@ def test_wait_loads_file_secrets_like_the_main_mode(tmp_path):
         assert r.returncode == 64
         assert lines(r.stderr) == [
             "muster: error: ${REDIS_PASSWORD}: variable REDIS_PASSWORD is not set in URL "
-            "'redis://:***@127.0.0.1:%d'" % srv.port]
+            "'redis://:${REDIS_PASSWORD}@127.0.0.1:%d'" % srv.port]
         # an unreadable secret is 78, naming the variable, not the content
         env["REDIS_PASSWORD_FILE"] = str(secrets / "missing")
         r = run(["wait", "--timeout", "5s", url], pid1=False, env=env)
