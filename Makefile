@@ -60,10 +60,15 @@ PYTHON    ?= /usr/bin/python3
 # Debian 12 packages the build, the tests and the benchmarks need.
 DEPS_BUILD := build-essential pkg-config libcap-ng-dev libseccomp-dev libinih-dev file
 DEPS_TEST  := libcmocka-dev python3 python3-pytest util-linux busybox-static runc valgrind \
-              redis-server redis-tools postgresql postgresql-client iproute2 procps \
-              mariadb-server mariadb-client rabbitmq-server
+              redis-server redis-tools postgresql postgresql-client iproute2 procps dash bash \
+              golang-go mariadb-server mariadb-client rabbitmq-server
 DEPS_FUZZ  := clang libclang-rt-14-dev
 DEPS_BENCH := tini dumb-init catatonit hyperfine wait-for-it curl
+
+# test_podman.py: podman, and catatonit for its pods' infra image (podman
+# builds that image locally)
+DEPS_TEST  += podman catatonit
+
 # make release / make deb (third-party sources: apt-get source, gperf for
 # libseccomp); the packaging tests (man page rendering, example YAML).
 DEPS_RELEASE := musl-tools dpkg-dev gperf
@@ -123,7 +128,7 @@ unit: $(UNIT_BIN)
 integration: $(MUSTER_BIN) $(FIX_BIN) build/dyn/muster
 	MUSTER=$(abspath $(MUSTER_BIN)) FIXTURES=$(abspath $(BUILD)/fixtures) \
 		MUSTER_DYN=$(abspath build/dyn/muster) MUSTER_SANITIZE=$(SANITIZE) \
-		$(PYTHON) -m pytest -q -p no:cacheprovider tests/integration
+		$(PYTHON) -m pytest -q -rs -p no:cacheprovider tests/integration
 
 # The integration tests run against the release binary (issue 6); unit tests
 # link cmocka, which Debian ships for glibc only.  `make integration` alone
