@@ -109,6 +109,7 @@ enum opt_kind {
 	OT_LOGLEVEL,  /* [int] enum log_level */
 	OT_LOGFORMAT, /* [int] enum log_format */
 	OT_REGEX,     /* [char *] a POSIX extended regular expression (conf/ere.h) */
+	OT_STATUSES,  /* [char *] HTTP statuses, e.g. 200-399,401 (http_expect_match) */
 	OT_LOUDER,    /* [int] -v: one log level up, on an OT_LOGLEVEL field */
 	OT_QUIETER    /* [int] -q: one log level down, on an OT_LOGLEVEL field */
 };

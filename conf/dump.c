@@ -55,6 +55,7 @@ static void scalar(const struct muster_conf *c, const struct opt_def *d, char *v
 	switch (d->kind) {
 	case OT_PATH:
 	case OT_REGEX:
+	case OT_STATUSES:
 		s = *(char *const *)f;
 		break;
 	case OT_DURATION:

@@ -25,6 +25,7 @@
 			 0 * sizeof((type *)0 == &((struct muster_conf *)0)->m))
 #define STR(m)       OT_PATH, AT(char *, m)
 #define REGEX(m)     OT_REGEX, AT(char *, m)
+#define STATUSES(m)  OT_STATUSES, AT(char *, m)
 #define LIST(k, m)   k, AT(struct strlist, m)
 #define DUR(m)       OT_DURATION, AT(int64_t, m)
 #define BOOL(m)      OT_BOOL, AT(bool, m)
@@ -45,7 +46,7 @@ const struct opt_def conf_options[OPT_COUNT] = {
 	{OPT_WAIT_TIMEOUT, "wait-timeout", 0, "MUSTER_WAIT_TIMEOUT", "wait", "timeout",
 	 DUR(wait_timeout_ms), "1m",
 	 "DUR", "one deadline for all waits (default 60s; 0 = forever)", M_ALL},
-	{OPT_WAIT_EXPECT, "expect", 0, "MUSTER_WAIT_EXPECT", "wait", "expect", STR(wait_expect),
+	{OPT_WAIT_EXPECT, "expect", 0, "MUSTER_WAIT_EXPECT", "wait", "expect", STATUSES(wait_expect),
 	 "200-299", "CODES", "HTTP statuses that mean ready, e.g. 200-399,401 (default 200-299)",
 	 M_ALL | MODE_WAIT},
 	{OPT_WAIT_HEADER, "header", 'H', NULL, "wait", "header", LIST(OT_PATHLIST, wait_headers),
@@ -112,7 +113,7 @@ const struct opt_def conf_options[OPT_COUNT] = {
 	{OPT_HEALTH_TIMEOUT, "timeout", 0, "MUSTER_HEALTH_TIMEOUT", "health", "timeout",
 	 DUR(health_timeout_ms), "3s", "DUR", "whole probe time limit (default 3s)", MODE_HEALTH},
 	{OPT_HEALTH_EXPECT, "expect", 0, "MUSTER_HEALTH_EXPECT", "health", "expect",
-	 STR(health_expect), "200-299",
+	 STATUSES(health_expect), "200-299",
 	 "CODES", "healthy HTTP statuses, e.g. 200-399,401 (default 200-299)", MODE_HEALTH},
 	{OPT_HEALTH_HEADER, "header", 'H', NULL, "health", "header",
 	 LIST(OT_PATHLIST, health_headers), NULL, "'K: V'",
@@ -202,7 +203,7 @@ void conf_free(struct muster_conf *c)
 		const struct opt_def *d = &conf_options[i];
 		void *f = (char *)c + d->field;
 
-		if (d->kind == OT_PATH || d->kind == OT_REGEX)
+		if (d->kind == OT_PATH || d->kind == OT_REGEX || d->kind == OT_STATUSES)
 			free(*(char **)f);
 		else if (conf_kind_is_list(d->kind))
 			strlist_clear(f);
@@ -366,10 +367,13 @@ static int set_scalar(const struct opt_def *d, void *f, const char *val, enum co
 		*(char **)f = s;
 		return 0;
 	case OT_REGEX:
+	case OT_STATUSES:
 		if (!*val)
 			return *why = "empty value", -EINVAL;
-		if ((v = check_regex(val, why)))
+		if (d->kind == OT_REGEX && (v = check_regex(val, why)))
 			return v;
+		if (d->kind == OT_STATUSES && http_expect_match(val, 200) < 0)
+			return *why = "expected HTTP statuses like 200-399,401, got", -EINVAL;
 		if (!(s = strdup(val)))
 			return -ENOMEM;
 		free(*(char **)f);

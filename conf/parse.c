@@ -194,3 +194,58 @@ int exit_code_of_status(int status)
 		return 128 + WTERMSIG(status);
 	return 255;
 }
+
+/* Parse a status code 100..599 from [s, e); -1 otherwise.  "Nxx" allowed
+ * when `wild` (returns N*100 and sets *is_wild). */
+static int code_at(const char **s, int wild, int *is_wild)
+{
+	const char *p = *s;
+	int v;
+
+	*is_wild = 0;
+	if (p[0] < '1' || p[0] > '5')
+		return -1;
+	if (wild && (p[1] == 'x' || p[1] == 'X') && (p[2] == 'x' || p[2] == 'X')) {
+		*is_wild = 1;
+		*s = p + 3;
+		return (p[0] - '0') * 100;
+	}
+	if (p[1] < '0' || p[1] > '9' || p[2] < '0' || p[2] > '9')
+		return -1;
+	v = (p[0] - '0') * 100 + (p[1] - '0') * 10 + (p[2] - '0');
+	*s = p + 3;
+	return v;
+}
+
+int http_expect_match(const char *expect, int status)
+{
+	const char *p = expect;
+	int match = 0;
+
+	if (!p || !*p)
+		return status >= 200 && status <= 299;
+	for (;;) {
+		int lo, hi, w;
+
+		while (*p == ' ')
+			p++;
+		lo = code_at(&p, 1, &w);
+		if (lo < 0)
+			return -EINVAL;
+		hi = w ? lo + 99 : lo;
+		if (!w && *p == '-') {
+			p++;
+			hi = code_at(&p, 0, &w);
+			if (hi < lo)
+				return -EINVAL;
+		}
+		if (status >= lo && status <= hi)
+			match = 1;
+		while (*p == ' ')
+			p++;
+		if (!*p)
+			return match;
+		if (*p++ != ',')
+			return -EINVAL;
+	}
+}

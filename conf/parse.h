@@ -34,4 +34,9 @@ int parse_uint(const char *s, unsigned long max, unsigned long *out);
  * when killed by signal N. */
 int exit_code_of_status(int status);
 
+/* Whether an HTTP status matches a list of expected ones: "200-399,401",
+ * "2xx,304"; NULL or "": 200-299.  Returns 1 when status matches, 0 when
+ * not, -EINVAL when the list is malformed (so `list, 200` checks a list). */
+int http_expect_match(const char *expect, int status);
+
 #endif

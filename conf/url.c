@@ -170,6 +170,8 @@ static const char *parse_hostport(struct url *u, const char *s, size_t len)
 	}
 	if (!u->host)
 		return "out of memory";
+	if (p < end && u->syntax->bad_port)
+		return u->syntax->bad_port;
 	if (p < end) { /* ':' port */
 		p++;
 		if (p == end)
@@ -184,7 +186,7 @@ static const char *parse_hostport(struct url *u, const char *s, size_t len)
 		if (port == 0)
 			return "port out of range (1-65535)";
 		u->port = (uint16_t)port;
-	} else if (!u->syntax->port) {
+	} else if (!u->syntax->port && !u->syntax->bad_port) {
 		return refused(u->syntax->no_port);
 	} else {
 		u->port = u->syntax->port;

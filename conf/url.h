@@ -39,6 +39,8 @@ struct url_syntax {
 	const char *no_userinfo; /* URL_NO_USERINFO and credentials given */
 	const char *bad_path;	 /* a path URL_PATH_NONE, _DBNUMBER, _LOCAL does not take */
 	const char *empty_path;	 /* URL_PATH_LOCAL: "/" alone refused; NULL: taken */
+	const char *bad_port;	 /* non-NULL: the scheme takes no port (the host alone,
+				    u->port 0), and this says so when one is given */
 };
 
 /* The scheme table's answer for the scheme [name, name+len) (any case):

@@ -81,6 +81,7 @@ static int load_conf(struct muster_conf *c, unsigned mode, int argc, char **argv
 static int stage_wait(const struct muster_conf *c)
 {
 	int64_t deadline = c->wait_timeout_ms ? mono_ms() + c->wait_timeout_ms : 0;
+	const struct wait_http http = {c->wait_expect, &c->wait_headers, c->wait_body};
 	struct signalfd_siginfo si;
 	char nb[16];
 
@@ -93,7 +94,7 @@ static int stage_wait(const struct muster_conf *c)
 			if (left < 1)
 				left = 1;
 		}
-		r = wait_all(&c->wait_urls, left, sig_fd());
+		r = wait_all(&c->wait_urls, &http, left, sig_fd());
 		if (r == 0)
 			return 0;
 		if (r != -ECANCELED)

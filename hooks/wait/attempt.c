@@ -67,17 +67,45 @@ static const char *unix_path(const struct attempt *a)
 	return a->p->unix_socket && a->o ? a->o->unix_socket : NULL;
 }
 
-/* Connected: the scheme's request, or, without one, the answer itself. */
+static void connect_next(struct attempt *a, int last_err);
+
+/* A TCP connection to a port of this host that nothing listens on can
+ * come back to the socket itself (a simultaneous open, when the kernel
+ * picks that very port as the local end): the probe would be answered by
+ * its own request.  That is a refused connection. */
+static bool self_connected(int fd)
+{
+	struct sockaddr_storage l, r;
+	socklen_t ll = sizeof(l), rl = sizeof(r);
+
+	return !getsockname(fd, (struct sockaddr *)&l, &ll) &&
+	       !getpeername(fd, (struct sockaddr *)&r, &rl) && ll == rl && !memcmp(&l, &r, ll);
+}
+
+/* Connected: the scheme's request; without one, the server speaks first,
+ * or the accepted connection is the answer itself. */
 static void connected(struct attempt *a)
 {
 	char err[200];
 	int n;
 
-	if (!a->p->request) {
-		finish(a, 0, true, "connection accepted");
+	if (!unix_path(a) && self_connected(a->fd)) {
+		close(a->fd);
+		a->fd = -1;
+		a->ai++;
+		connect_next(a, ECONNREFUSED);
 		return;
 	}
 	a->outoff = a->inlen = 0;
+	if (a->p->start)
+		a->p->start(&a->st);
+	if (!a->p->request) {
+		if (a->p->judge || a->p->feed)
+			a->state = AT_RECV;
+		else
+			finish(a, 0, true, "connection accepted");
+		return;
+	}
 	n = a->p->request(a->out, sizeof(a->out), a->u, a->o, err, sizeof(err));
 	if (n == -EINVAL) {
 		finish(a, -EINVAL, false, "%s", err);
@@ -88,9 +116,25 @@ static void connected(struct attempt *a)
 		return;
 	}
 	a->outlen = (size_t)n;
-	if (a->p->start)
-		a->p->start(&a->st);
 	a->state = AT_SEND;
+}
+
+/* The name resolved: for a scheme that asks no more, the answer. */
+static void resolved(struct attempt *a)
+{
+	char d[sizeof(a->res.detail)], ip[64];
+	size_t i, pos;
+
+	if (!a->p->resolve_only) {
+		connect_next(a, ECONNREFUSED);
+		return;
+	}
+	pos = (size_t)snprintf(d, sizeof(d), "resolves to");
+	for (i = 0; i < a->addrs.n && pos < sizeof(d); i++) {
+		resolve_ip_str(&a->addrs.a[i], ip, sizeof(ip));
+		pos += (size_t)snprintf(d + pos, sizeof(d) - pos, "%s%s", i ? ", " : " ", ip);
+	}
+	finish(a, 0, true, "%s", d);
 }
 
 static void connect_unix(struct attempt *a, const char *path)
@@ -178,12 +222,12 @@ void attempt_start(struct attempt *a, const struct url *u, const struct probe_op
 	}
 	if (addrs && addrs->n) {
 		a->addrs = *addrs;
-		connect_next(a, ECONNREFUSED);
+		resolved(a);
 		return;
 	}
 	r = resolve_start(u->host, u->port, &a->addrs, &a->lk);
 	if (r == 0) {
-		connect_next(a, ECONNREFUSED);
+		resolved(a);
 	} else if (r == 1) {
 		a->state = AT_RESOLVE;
 		a->tick = mono_ms() + RESOLVE_TICK_MS;
@@ -261,7 +305,7 @@ static void step_resolve(struct attempt *a)
 	}
 	a->lk = NULL;
 	if (r == 0)
-		connect_next(a, ECONNREFUSED);
+		resolved(a);
 	else
 		finish(a, r, false, "%s", err);
 }

@@ -4,10 +4,14 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-#include "hooks/wait/attempt.h"
 #include "conf/clock.h"
+#include "conf/redact.h"
+#include "hooks/secrets/expand.h"
+#include "hooks/wait/attempt.h"
 
 int probe_once(const struct url *u, const struct probe_opts *o, struct probe_result *r)
 {
@@ -33,4 +37,42 @@ int probe_once(const struct url *u, const struct probe_opts *o, struct probe_res
 	}
 	*r = a->res;
 	return a->rc;
+}
+
+void probe_headers_free(char **v, size_t n)
+{
+	size_t i;
+
+	if (!v)
+		return;
+	for (i = 0; i < n; i++) {
+		if (v[i])
+			explicit_bzero(v[i], strlen(v[i]));
+		free(v[i]);
+	}
+	free(v);
+}
+
+int probe_headers_expand(const struct strlist *h, char ***out, size_t *bad, char *why, size_t len)
+{
+	char **v = calloc(h->n + 1, sizeof(*v)), err[256], shown[200];
+	size_t i;
+	int r;
+
+	*out = NULL;
+	if (!v)
+		return -ENOMEM;
+	for (i = 0; i < h->n; i++) {
+		r = expand_vars(h->v[i].s, &v[i], err, sizeof(err));
+		if (r) {
+			redact_header(h->v[i].s, shown, sizeof(shown));
+			snprintf(why, len, "header %s: %s", shown,
+				 r == -ENOMEM ? "out of memory" : err);
+			*bad = i;
+			probe_headers_free(v, h->n);
+			return r;
+		}
+	}
+	*out = v;
+	return 0;
 }

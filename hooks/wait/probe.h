@@ -10,7 +10,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "conf/conf.h"
 #include "conf/url.h"
+
+struct ere;
 
 struct probe_opts {
 	int64_t timeout_ms;	    /* whole probe: DNS, connect, I/O */
@@ -18,6 +21,8 @@ struct probe_opts {
 	const char *const *headers; /* extra HTTP headers "K: V" */
 	size_t nheaders;
 	const char *unix_socket; /* HTTP over this unix socket, NULL: TCP */
+	struct ere *body;	 /* HTTP: the first 1 MiB of the body must match this
+				    (conf/ere.h; one search at a time); NULL: any body */
 };
 
 struct probe_result {
@@ -31,5 +36,12 @@ struct probe_result {
  * which), or a negative errno when it could not (r->detail says why); both
  * mean "not ready" unless r->ready. */
 int probe_once(const struct url *u, const struct probe_opts *o, struct probe_result *r);
+
+/* The extra HTTP headers of a command (--header), each "K: V" with its
+ * ${NAME} expanded, into *out (h->n strings; free with
+ * probe_headers_free()).  Returns 0; -EINVAL with why naming the header
+ * (its value redacted) and *bad its index; -ENOMEM. */
+int probe_headers_expand(const struct strlist *h, char ***out, size_t *bad, char *why, size_t len);
+void probe_headers_free(char **v, size_t n);
 
 #endif

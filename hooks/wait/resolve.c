@@ -12,6 +12,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -164,21 +165,28 @@ void resolve_cancel(struct resolve *lk)
 		unref(lk); /* a running thread frees it when it is done */
 }
 
+void resolve_ip_str(const struct sockaddr_storage *a, char *buf, size_t n)
+{
+	const void *ip = NULL;
+
+	if (a->ss_family == AF_INET)
+		ip = &((const struct sockaddr_in *)a)->sin_addr;
+	else if (a->ss_family == AF_INET6)
+		ip = &((const struct sockaddr_in6 *)a)->sin6_addr;
+	if (!ip || !inet_ntop(a->ss_family, ip, buf, (socklen_t)n))
+		snprintf(buf, n, "?");
+}
+
 void resolve_addr_str(const struct sockaddr_storage *a, char *buf, size_t n)
 {
-	char ip[INET6_ADDRSTRLEN] = "?";
+	char ip[INET6_ADDRSTRLEN];
+	bool v6 = a->ss_family == AF_INET6;
 
-	if (a->ss_family == AF_INET) {
-		const struct sockaddr_in *s = (const struct sockaddr_in *)a;
-
-		inet_ntop(AF_INET, &s->sin_addr, ip, sizeof(ip));
-		snprintf(buf, n, "%s:%u", ip, ntohs(s->sin_port));
-	} else if (a->ss_family == AF_INET6) {
-		const struct sockaddr_in6 *s = (const struct sockaddr_in6 *)a;
-
-		inet_ntop(AF_INET6, &s->sin6_addr, ip, sizeof(ip));
-		snprintf(buf, n, "[%s]:%u", ip, ntohs(s->sin6_port));
-	} else {
+	resolve_ip_str(a, ip, sizeof(ip));
+	if (a->ss_family != AF_INET && !v6)
 		snprintf(buf, n, "?");
-	}
+	else
+		snprintf(buf, n, "%s%s%s:%u", v6 ? "[" : "", ip, v6 ? "]" : "",
+			 ntohs(v6 ? ((const struct sockaddr_in6 *)a)->sin6_port
+				  : ((const struct sockaddr_in *)a)->sin_port));
 }

@@ -41,4 +41,7 @@ void resolve_cancel(struct resolve *lk);
 /* Printable form of an address ("10.0.0.7:5432", "[::1]:80"). */
 void resolve_addr_str(const struct sockaddr_storage *a, char *buf, size_t n);
 
+/* The address alone ("10.0.0.7", "::1"). */
+void resolve_ip_str(const struct sockaddr_storage *a, char *buf, size_t n);
+
 #endif

@@ -20,6 +20,7 @@
 #include <sys/random.h>
 
 #include "conf/clock.h"
+#include "conf/ere.h"
 #include "conf/log.h"
 #include "conf/redact.h"
 #include "conf/url.h"
@@ -38,6 +39,7 @@ enum { K_FAST, K_ANSWERED, K_DNS };
 
 struct target {
 	struct url u;
+	struct probe_opts o; /* the HTTP checks, with this target's own --body matcher */
 	struct attempt a;
 	bool running, ready;
 	bool cut;      /* the running attempt's limit is the overall deadline */
@@ -85,6 +87,7 @@ static void free_targets(struct target *t, size_t n)
 	for (i = 0; t && i < n; i++) {
 		attempt_cleanup(&t[i].a);
 		url_free(&t[i].u);
+		ere_free(t[i].o.body);
 	}
 	free(t);
 }
@@ -164,7 +167,6 @@ static void settle(struct target *t, int64_t start, int64_t now)
 
 static void launch(struct target *t, int64_t now, int64_t deadline)
 {
-	static const struct probe_opts none = {0};
 	int64_t limit = ATTEMPT_MS;
 	const struct resolve_addrs *cached = NULL;
 
@@ -173,7 +175,7 @@ static void launch(struct target *t, int64_t now, int64_t deadline)
 		limit = deadline - now;
 	if (t->cache_at && now - t->cache_at < CACHE_MS)
 		cached = &t->cache;
-	attempt_start(&t->a, &t->u, &none, limit, cached);
+	attempt_start(&t->a, &t->u, &t->o, limit, cached);
 	t->running = true;
 }
 
@@ -270,9 +272,41 @@ static int loop(struct target *t, size_t n, int64_t timeout_ms, int abort_fd)
 	return 0;
 }
 
-int wait_all(const struct strlist *urls, int64_t timeout_ms, int abort_fd)
+/* The HTTP checks into every target's options: the headers expanded once
+ * (*hdrs, shared), a --body matcher each (attempts of different targets
+ * run at the same time).  Returns 0 or the kind of the error (logged). */
+static int checks(const struct wait_http *http, struct target *t, size_t n, char ***hdrs)
+{
+	char why[512];
+	size_t i, bad = 0;
+	int r;
+
+	if (!http)
+		return 0;
+	if (http->headers && http->headers->n) {
+		r = probe_headers_expand(http->headers, hdrs, &bad, why, sizeof(why));
+		if (r) {
+			log_error("%s", r == -ENOMEM ? "out of memory" : why);
+			return r == -ENOMEM ? r : conf_value_error(http->headers->v[bad].src);
+		}
+	}
+	for (i = 0; i < n; i++) {
+		t[i].o.expect = http->expect;
+		t[i].o.headers = (const char *const *)*hdrs;
+		t[i].o.nheaders = *hdrs ? http->headers->n : 0;
+		if (http->body && (r = ere_compile(http->body, &t[i].o.body, why, sizeof(why)))) {
+			log_error("--body: %s", r == -ENOMEM ? "out of memory" : why);
+			return r;
+		}
+	}
+	return 0;
+}
+
+int wait_all(const struct strlist *urls, const struct wait_http *http, int64_t timeout_ms,
+	     int abort_fd)
 {
 	struct target *t;
+	char **hdrs = NULL;
 	int r;
 
 	if (!urls || !urls->n)
@@ -284,7 +318,10 @@ int wait_all(const struct strlist *urls, int64_t timeout_ms, int abort_fd)
 	}
 	r = parse_all(urls, t);
 	if (r == 0)
+		r = checks(http, t, urls->n, &hdrs);
+	if (r == 0)
 		r = loop(t, urls->n, timeout_ms, abort_fd);
 	free_targets(t, urls->n);
+	probe_headers_free(hdrs, hdrs ? http->headers->n : 0);
 	return r;
 }

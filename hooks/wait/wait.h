@@ -7,6 +7,16 @@
 
 #include "conf/conf.h"
 
+/* What the http:// waits check besides the server answering (--expect,
+ * --header, --body of the main mode and `muster wait`, [wait] expect,
+ * header, body); a NULL member, or a NULL struct: 200-299, no extra
+ * header, any body. */
+struct wait_http {
+	const char *expect;
+	const struct strlist *headers; /* "K: V", ${NAME} expanded once, here */
+	const char *body;	       /* POSIX ERE on the first 1 MiB of the body */
+};
+
 /* Expand ${NAME} in every URL, parse them all (any error: logged, -EINVAL
  * before waiting at all), then probe every target in one poll loop with
  * capped exponential backoff and jitter until all are ready.
@@ -18,8 +28,9 @@
  * Returns 0 when all are ready, -ETIMEDOUT at the deadline (after one
  * error line per target not ready, with its last error), -ECANCELED as
  * soon as abort_fd is readable, conf_value_error() of its source for a bad
- * URL, -ENOMEM. */
-int wait_all(const struct strlist *urls, int64_t timeout_ms, int abort_fd);
+ * URL or a header with a bad or unset ${NAME}, -ENOMEM. */
+int wait_all(const struct strlist *urls, const struct wait_http *http, int64_t timeout_ms,
+	     int abort_fd);
 
 /* The backoff schedule, exposed for the unit tests: the delay before the
  * next attempt after `fails` consecutive failures of kind `kind`, before

@@ -11,6 +11,7 @@
 
 #include "conf/clock.h"
 #include "conf/dump.h"
+#include "conf/ere.h"
 #include "conf/redact.h"
 #include "hooks/secrets/expand.h"
 #include "conf/log.h"
@@ -39,7 +40,9 @@ void health_report_config_error(void)
  *  - secrets: Docker runs the probe in the container's configured
  *    environment, not in the one PID 1 built, so _FILE secrets and env dirs
  *    are loaded here too, by hooks/secrets/secrets.c's secrets_load() (h2);
- *  - ${NAME} expansion: hooks/secrets/expand.h (expand_vars, h1);
+ *  - ${NAME} expansion: hooks/secrets/expand.h (expand_vars, h1), also in
+ *    the headers (hooks/wait/probe.h, probe_headers_expand);
+ *  - --body: conf/ere.h;
  *  - probes: conf/url.h (url_parse) by hooks/wait/proto/proto.h's scheme
  *    table, hooks/wait/probe.h (probe_once).
  * Returns 0 or -1 after writing a reason (no secret) to why.
@@ -51,38 +54,6 @@ static int load_environment(const struct muster_conf *c, char *why, size_t len)
 		return -1;
 	}
 	return 0;
-}
-
-/* Expand ${NAME} in every header; *out holds `n` strings to free. */
-static int expand_headers(const struct strlist *h, char ***out, char *why, size_t len)
-{
-	char **v = calloc(h->n + 1, sizeof(*v)), err[256];
-	size_t i;
-
-	if (!v)
-		return -ENOMEM;
-	*out = v;
-	for (i = 0; i < h->n; i++) {
-		if (expand_vars(h->v[i].s, &v[i], err, sizeof(err))) {
-			char shown[200];
-
-			redact_header(h->v[i].s, shown, sizeof(shown));
-			snprintf(why, len, "header %s: %s", shown, err);
-			return -1;
-		}
-	}
-	return 0;
-}
-
-static void free_strs(char **v, size_t n)
-{
-	size_t i;
-
-	if (!v)
-		return;
-	for (i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
 }
 
 /* Probe one URL (as written: ${NAME} not yet expanded) before `deadline`:
@@ -131,16 +102,18 @@ int health_run(const struct muster_conf *c)
 	const struct strlist *urls = &c->health_urls;
 	struct probe_opts o;
 	char line[LINE_MAX_OUT], what[1024], why[512] = "", **hdrs = NULL;
+	struct ere *body = NULL;
 	int64_t deadline;
-	size_t i, pos = 0;
+	size_t i, pos = 0, bad;
 	bool healthy = true;
 
 	if (!urls->n)
 		return verdict(false,
 			       "no URL to probe: give one, or [health] url in the config file");
 	if (load_environment(c, why, sizeof(why)) ||
-	    expand_headers(&c->health_headers, &hdrs, why, sizeof(why))) {
-		free_strs(hdrs, c->health_headers.n);
+	    probe_headers_expand(&c->health_headers, &hdrs, &bad, why, sizeof(why)) ||
+	    (c->health_body && ere_compile(c->health_body, &body, why, sizeof(why)))) {
+		probe_headers_free(hdrs, c->health_headers.n);
 		return verdict(false, why[0] ? why : "out of memory");
 	}
 	memset(&o, 0, sizeof(o));
@@ -148,6 +121,7 @@ int health_run(const struct muster_conf *c)
 	o.headers = (const char *const *)hdrs;
 	o.nheaders = c->health_headers.n;
 	o.unix_socket = c->health_unix_socket;
+	o.body = body;
 	deadline = mono_ms() + (c->health_timeout_ms > 0 ? c->health_timeout_ms : INT32_MAX);
 
 	/* all must be healthy: stop at the first that is not, and say so */
@@ -160,6 +134,7 @@ int health_run(const struct muster_conf *c)
 			pos += (size_t)snprintf(line + pos, sizeof(line) - pos, "%s%s",
 						pos ? ", " : "", what);
 	}
-	free_strs(hdrs, c->health_headers.n);
+	probe_headers_free(hdrs, c->health_headers.n);
+	ere_free(body);
 	return verdict(healthy, line);
 }

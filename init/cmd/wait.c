@@ -35,6 +35,7 @@ static int stop_signals_fd(void)
 
 int cmd_wait(const struct muster_conf *c)
 {
+	const struct wait_http http = {c->wait_expect, &c->wait_headers, c->wait_body};
 	struct signalfd_siginfo si;
 	int fd, r, sig = SIGTERM;
 
@@ -46,8 +47,8 @@ int cmd_wait(const struct muster_conf *c)
 	if (secrets_load(c))
 		return EXIT_CONFIG;
 	fd = stop_signals_fd();
-	r = wait_all(&c->wait_urls, c->wait_timeout_ms, fd);
-	if (r == 0 || r == -ETIMEDOUT || r == -EINVAL)
+	r = wait_all(&c->wait_urls, &http, c->wait_timeout_ms, fd);
+	if (r == 0 || r == -ETIMEDOUT || r == -EINVAL || r == -EBADMSG)
 		return r ? exit_code_for(r) : 0;
 	if (r != -ECANCELED)
 		return 1; /* out of memory, poll failed: logged */

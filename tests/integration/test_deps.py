@@ -116,5 +116,5 @@ def test_config_shows_the_wait_checks(tmp_path):
     r = run(["config", "-c", str(ini)], pid1=False)
     assert r.returncode == 0, r.stderr
     assert "expect = 200,204 ; %s:2" % ini in r.stdout
-    assert "header = Authorization: <redacted> ; %s:3" % ini in r.stdout
+    assert "header = Authorization: *** ; %s:3" % ini in r.stdout
     assert "body = \"status\": *\"UP\" ; %s:4" % ini in r.stdout

@@ -21,6 +21,8 @@ static inline const char *row_sample(enum opt_kind k)
 		return "/sample";
 	case OT_REGEX:
 		return "^sam(p|P)le$";
+	case OT_STATUSES:
+		return "204,3xx";
 	case OT_PATHLIST: /* a header the redactor leaves alone */
 		return "Host: sample";
 	case OT_WORDLIST:

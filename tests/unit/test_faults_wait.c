@@ -32,6 +32,7 @@
 /* IPv4 only: the test's own sockets are made before a fault is armed */
 static int socket_fail, socket_errno, socket_calls;
 static int connect_fail, connect_errno, connect_calls;
+static int self_connects; /* connects made to come back to their own socket */
 
 int __real_socket(int domain, int type, int proto);
 int __real_connect(int fd, const struct sockaddr *sa, socklen_t len);
@@ -58,6 +59,13 @@ int __wrap_connect(int fd, const struct sockaddr *sa, socklen_t len)
 			errno = connect_errno;
 			return -1;
 		}
+		/* bound to the very address it connects to, with nothing
+		 * listening there: TCP's simultaneous open connects the socket
+		 * to itself, what a kernel-chosen local port can also do */
+		if (self_connects >= 0 &&
+		    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &(int){1}, sizeof(int)) == 0 &&
+		    bind(fd, sa, len) == 0)
+			self_connects++;
 	}
 	return __real_connect(fd, sa, len);
 }
@@ -82,6 +90,7 @@ static int setup(void **state)
 {
 	log_setup(LOG_ERROR, LOGF_TEXT);
 	socket_fail = connect_fail = socket_calls = connect_calls = 0;
+	self_connects = -1;
 	return 0;
 }
 
@@ -110,7 +119,7 @@ static int wait_through(int sock, int err, int n, int64_t timeout_ms, char *out,
 		connect_errno = err;
 	}
 	capture_start();
-	r = wait_all(&l, timeout_ms, -1);
+	r = wait_all(&l, NULL, timeout_ms, -1);
 	assert_true(capture_end(out, outlen) <= 1);
 	socket_fail = connect_fail = 0;
 	strlist_clear(&l);
@@ -215,7 +224,7 @@ static void faults_on_one_of_two(void **state)
 	connect_calls = 0;
 	connect_fail = 5;
 	connect_errno = EMFILE;
-	assert_int_equal(wait_all(&l, 5000, -1), 0);
+	assert_int_equal(wait_all(&l, NULL, 5000, -1), 0);
 	assert_int_equal(connect_fail, 0);
 	assert_int_equal(connect_calls, 7);
 	strlist_clear(&l);
@@ -224,13 +233,36 @@ static void faults_on_one_of_two(void **state)
 	assert_int_equal(fd_count(), before);
 }
 
+/* A connection that came back to its own socket is refused, not ready:
+ * the probe would be answered by its own bytes. */
+static void self_connection_is_refused(void **state)
+{
+	struct strlist l = {0};
+	char url[64], out[1024];
+	uint16_t port;
+	int before = fd_count(), lfd = listener(&port);
+
+	close(lfd); /* nothing listens on the port now */
+	snprintf(url, sizeof(url), "tcp://127.0.0.1:%u", port);
+	assert_int_equal(strlist_add(&l, url, SRC_CLI, 0), 0);
+	self_connects = 0;
+	capture_start();
+	assert_int_equal(wait_all(&l, NULL, 300, -1), -ETIMEDOUT);
+	capture_end(out, sizeof(out));
+	assert_true(self_connects >= 3); /* every attempt came back to itself */
+	assert_non_null(strstr(out, ": connection refused\n"));
+	strlist_clear(&l);
+	assert_int_equal(fd_count(), before);
+}
+
 #define T(f) cmocka_unit_test_setup(f, setup)
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    T(connect_faults_then_ready), T(socket_faults_then_ready), T(connect_faults_forever),
-	    T(socket_faults_forever),	  T(faults_on_one_of_two),
+	    T(connect_faults_then_ready), T(socket_faults_then_ready),
+	    T(connect_faults_forever),	  T(socket_faults_forever),
+	    T(faults_on_one_of_two),	  T(self_connection_is_refused),
 	};
 
 	return cmocka_run_group_tests_name("faults_wait", tests, NULL, NULL);

@@ -31,7 +31,7 @@ static void t_every_name_resolves(void **st)
 			assert_ptr_equal(proto_find(upper, j), p);
 		}
 	}
-	assert_int_equal(i, 6);
+	assert_int_equal(i, 9);
 	assert_null(proto_find("tcpx", 4));
 	assert_null(proto_find("tc", 2));
 	assert_null(proto_find("", 0));
@@ -47,8 +47,10 @@ static void t_entries_complete(void **st)
 	for (i = 0; (p = proto_at(i)); i++) {
 		const struct url_syntax *u = &p->url;
 
-		if (u->path != URL_PATH_LOCAL && !u->port)
+		if (u->path != URL_PATH_LOCAL && !u->port && !u->bad_port)
 			assert_non_null(u->no_port);
+		if (u->bad_port) /* no port at all, so none by default */
+			assert_int_equal(u->port, 0);
 		if (u->userinfo == URL_NO_USERINFO && u->path != URL_PATH_LOCAL)
 			assert_non_null(u->no_userinfo);
 		if (u->path == URL_PATH_NONE || u->path == URL_PATH_DBNUMBER ||
@@ -56,13 +58,17 @@ static void t_entries_complete(void **st)
 			assert_non_null(u->bad_path);
 		if (p->stat_path)
 			assert_int_equal(u->path, URL_PATH_LOCAL);
+		if (p->resolve_only) /* a name, nothing asked of what it names */
+			assert_true(u->path == URL_PATH_NONE && u->bad_port && !p->request &&
+				    !p->judge && !p->feed);
 		if (p->judge)
 			assert_non_null(p->server);
-		/* a request is answered one way: whole or streamed */
+		/* a request is answered one way, whole or streamed; without one
+		 * the server may speak first (mysql), judged the same ways */
 		if (p->request)
 			assert_true(!p->judge != !p->feed);
 		else
-			assert_true(!p->judge && !p->feed);
+			assert_true(!(p->judge && p->feed));
 		assert_true(!p->start == !p->feed);
 	}
 }
@@ -72,8 +78,9 @@ static void t_default_ports(void **st)
 	static const struct {
 		const char *name;
 		uint16_t port;
-	} want[] = {{"tcp", 0},	  {"postgres", 5432}, {"postgresql", 5432}, {"redis", 6379},
-		    {"http", 80}, {"unix", 0},	      {"file", 0}};
+	} want[] = {{"tcp", 0},	     {"postgres", 5432}, {"postgresql", 5432}, {"mysql", 3306},
+		    {"redis", 6379}, {"amqp", 5672},	 {"http", 80},	       {"unix", 0},
+		    {"file", 0},     {"dns", 0}};
 	size_t i;
 
 	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
@@ -106,9 +113,10 @@ static void t_unknown_scheme(void **st)
 
 	table_names(names, sizeof(names), " or ");
 	snprintf(want, sizeof(want), "unknown scheme; use %s", names);
-	assert_null(proto_url_scheme("mysql", 5, why, sizeof(why)));
+	assert_null(proto_url_scheme("gopher", 6, why, sizeof(why)));
 	assert_string_equal(why, want);
-	assert_string_equal(why, "unknown scheme; use tcp, postgres, redis, http, unix or file");
+	assert_string_equal(why, "unknown scheme; use tcp, postgres, mysql, redis, amqp, http, "
+				 "unix, file or dns");
 	assert_null(proto_url_scheme("", 0, why, sizeof(why)));
 	assert_string_equal(why, want);
 
@@ -116,13 +124,13 @@ static void t_unknown_scheme(void **st)
 	snprintf(want, sizeof(want), "expected SCHEME://..., one of %s", names);
 	assert_null(proto_url_scheme(NULL, 0, why, sizeof(why)));
 	assert_string_equal(why, want);
-	assert_string_equal(why, "expected SCHEME://..., one of tcp, postgres, redis, http, unix, "
-				 "file");
+	assert_string_equal(why, "expected SCHEME://..., one of tcp, postgres, mysql, redis, amqp, "
+				 "http, unix, file, dns");
 	/* a scheme muster cannot probe yet says what to do instead */
 	assert_null(proto_url_scheme("HTTPS", 5, why, sizeof(why)));
 	assert_string_equal(why, "https is not supported (muster has no TLS); probe the plain-HTTP "
 				 "port or use tcp://");
-	assert_null(proto_url_scheme("mysql", 5, NULL, 0));
+	assert_null(proto_url_scheme("gopher", 6, NULL, 0));
 }
 
 /* A URL knows its entry again. */

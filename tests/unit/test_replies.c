@@ -10,6 +10,7 @@
 
 #include <cmocka.h>
 
+#include "conf/parse.h"
 #include "hooks/wait/probe.h"
 #include "hooks/wait/proto/http.h"
 #include "hooks/wait/proto/postgres.h"

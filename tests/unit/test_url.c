@@ -121,6 +121,43 @@ static void t_http(void **st)
 	url_free(&u);
 }
 
+/* mysql:// and amqp:// take client URLs whole (the probe uses none of
+ * the credentials); dns:// a name alone. */
+static void t_mysql_amqp_dns(void **st)
+{
+	struct url u;
+
+	ok("mysql://db", &u);
+	assert_true(scheme_is(&u, "mysql"));
+	assert_int_equal(u.port, 3306);
+	assert_null(u.user);
+	url_free(&u);
+	ok("mysql://app:s3cr3t@db:3307/shop", &u);
+	assert_string_equal(u.user, "app");
+	assert_int_equal(u.port, 3307);
+	assert_string_equal(u.path, "shop");
+	assert_string_equal(u.display, "mysql://app:***@db:3307/shop");
+	url_free(&u);
+	ok("amqp://guest:guest@mq/%2f", &u);
+	assert_true(scheme_is(&u, "amqp"));
+	assert_int_equal(u.port, 5672);
+	assert_string_equal(u.path, "/");
+	assert_string_equal(u.display, "amqp://guest:***@mq/%2f");
+	url_free(&u);
+	ok("dns://db.internal", &u);
+	assert_true(scheme_is(&u, "dns"));
+	assert_string_equal(u.host, "db.internal");
+	assert_int_equal(u.port, 0);
+	assert_string_equal(u.display, "dns://db.internal");
+	url_free(&u);
+	ok("DNS://db/", &u);
+	url_free(&u);
+	bad("dns://db:53", "malformed URL 'dns://db:53': dns:// URLs take a name alone (dns://db)");
+	bad("dns://db/x", "malformed URL 'dns://db/x': dns:// URLs take a name alone (dns://db)");
+	bad("dns://u@db", "malformed URL 'dns://u@db': dns:// URLs take a name alone (dns://db)");
+	bad("dns://", "malformed URL 'dns://': no host");
+}
+
 static void t_local(void **st)
 {
 	struct url u;
@@ -140,9 +177,9 @@ static void t_errors(void **st)
 {
 	bad("", "malformed URL '': empty URL");
 	bad("db:5432", "malformed URL 'db:5432': expected SCHEME://..., one of tcp, postgres, "
-		       "redis, http, unix, file");
-	bad("ftp://x", "malformed URL 'ftp://x': unknown scheme; use tcp, postgres, redis, http, "
-		       "unix or file");
+		       "mysql, redis, amqp, http, unix, file, dns");
+	bad("ftp://x", "malformed URL 'ftp://x': unknown scheme; use tcp, postgres, mysql, redis, "
+		       "amqp, http, unix, file or dns");
 	bad("https://x/", "malformed URL 'https://x/': https is not supported (muster has no "
 			  "TLS); probe the plain-HTTP port or use tcp://");
 	bad("tcp://db", "malformed URL 'tcp://db': a port is required (tcp://host:port)");
@@ -249,6 +286,7 @@ int main(void)
 	    cmocka_unit_test(t_redis),
 	    cmocka_unit_test(t_http),
 	    cmocka_unit_test(t_local),
+	    cmocka_unit_test(t_mysql_amqp_dns),
 	    cmocka_unit_test(t_errors),
 	    cmocka_unit_test(t_password_never_in_errors),
 	    cmocka_unit_test(t_long_url_display_whole),

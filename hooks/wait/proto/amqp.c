@@ -260,3 +260,30 @@ bad:
 		 "not an AMQP 0-9-1 broker (unexpected answer to the protocol header)");
 	return REPLY_NOTREADY;
 }
+
+static int request(char *buf, size_t cap, const struct url *u, const struct probe_opts *o,
+		   char *err, size_t errlen)
+{
+	return (int)amqp_header_build((uint8_t *)buf, cap);
+}
+
+static enum reply_verdict judge(const uint8_t *in, size_t len, bool eof, const struct url *u,
+				char *detail, size_t dlen)
+{
+	return amqp_reply_parse(in, len, eof, detail, dlen);
+}
+
+/* A user, password and virtual host are taken, as client URLs have them,
+ * but not used: Connection.Start comes before any login. */
+const struct proto proto_amqp = {
+    .names = {"amqp"},
+    .url =
+	{
+	    .port = 5672,
+	    .userinfo = URL_USER_FIRST,
+	    .path = URL_PATH_DBNAME,
+	},
+    .request = request,
+    .judge = judge,
+    .server = "AMQP",
+};

@@ -9,9 +9,12 @@
 #include <string.h>
 #include <strings.h>
 
+#include "conf/ere.h"
+#include "conf/parse.h"
 #include "hooks/wait/proto/proto.h"
 
-#define HTTP_DRAIN_MAX (1 << 20) /* politeness: read at most 1 MiB of body */
+#define HTTP_DRAIN_MAX	(1 << 20) /* politeness: read at most 1 MiB of body */
+#define HTTP_BODY_MATCH (1 << 20) /* --body looks at the first 1 MiB */
 
 static int header_ok(const char *h)
 {
@@ -77,61 +80,6 @@ int http_request_build(char *buf, size_t cap, const struct url *u, const struct 
 		return -ENOSPC;
 	memcpy(buf + pos, "\r\n", 3);
 	return (int)(pos + 2);
-}
-
-/* Parse a status code 100..599 from [s, e); -1 otherwise.  "Nxx" allowed
- * when `wild` (returns N*100 and sets *is_wild). */
-static int code_at(const char **s, int wild, int *is_wild)
-{
-	const char *p = *s;
-	int v;
-
-	*is_wild = 0;
-	if (p[0] < '1' || p[0] > '5')
-		return -1;
-	if (wild && (p[1] == 'x' || p[1] == 'X') && (p[2] == 'x' || p[2] == 'X')) {
-		*is_wild = 1;
-		*s = p + 3;
-		return (p[0] - '0') * 100;
-	}
-	if (p[1] < '0' || p[1] > '9' || p[2] < '0' || p[2] > '9')
-		return -1;
-	v = (p[0] - '0') * 100 + (p[1] - '0') * 10 + (p[2] - '0');
-	*s = p + 3;
-	return v;
-}
-
-int http_expect_match(const char *expect, int status)
-{
-	const char *p = expect;
-	int match = 0;
-
-	if (!p || !*p)
-		return status >= 200 && status <= 299;
-	for (;;) {
-		int lo, hi, w;
-
-		while (*p == ' ')
-			p++;
-		lo = code_at(&p, 1, &w);
-		if (lo < 0)
-			return -EINVAL;
-		hi = w ? lo + 99 : lo;
-		if (!w && *p == '-') {
-			p++;
-			hi = code_at(&p, 0, &w);
-			if (hi < lo)
-				return -EINVAL;
-		}
-		if (status >= lo && status <= hi)
-			match = 1;
-		while (*p == ' ')
-			p++;
-		if (!*p)
-			return match;
-		if (*p++ != ',')
-			return -EINVAL;
-	}
 }
 
 void http_resp_init(struct http_resp *p)
@@ -287,11 +235,15 @@ int http_resp_feed(struct http_resp *p, const uint8_t *buf, size_t len)
 	while (i < len && p->state != HS_DONE) {
 		if (p->state == HS_BODY_EOF) {
 			p->body += len - i;
+			if (p->on_body)
+				p->on_body(p->body_arg, buf + i, len - i);
 			return 0;
 		}
 		if (p->state == HS_BODY_LEN || p->state == HS_CHUNK_DATA) {
 			uint64_t take = len - i < p->left ? len - i : p->left;
 
+			if (p->on_body)
+				p->on_body(p->body_arg, buf + i, (size_t)take);
 			p->left -= take;
 			p->body += take;
 			i += (size_t)take;
@@ -349,34 +301,85 @@ static int request(char *buf, size_t cap, const struct url *u, const struct prob
 /* What an attempt keeps while the answer streams in. */
 struct reader {
 	struct http_resp resp;
-	bool decided; /* the status is known: the rest is drained */
+	const struct probe_opts *o; /* of the feed() under way */
+	struct ere *re;		    /* the body being matched (--body), once started */
+	uint64_t fed;		    /* body bytes given to it */
+	bool hit;		    /* it matched */
+	bool decided;		    /* the verdict is known: the rest is drained */
 };
 _Static_assert(sizeof(struct reader) <= sizeof(union proto_state), "proto_state too small");
+
+/* The body's matcher, started at the first need: with --body, once the
+ * status is one that means ready; else NULL. */
+static struct ere *matcher(struct reader *r)
+{
+	if (!r->re && r->o && r->o->body && http_expect_match(r->o->expect, r->resp.status) == 1) {
+		r->re = r->o->body;
+		ere_start(r->re);
+	}
+	return r->re;
+}
+
+static void body_piece(void *arg, const uint8_t *buf, size_t n)
+{
+	struct reader *r = arg;
+	struct ere *re = r->decided ? NULL : matcher(r);
+
+	if (!re || r->hit || r->fed >= HTTP_BODY_MATCH)
+		return;
+	if (n > HTTP_BODY_MATCH - r->fed)
+		n = (size_t)(HTTP_BODY_MATCH - r->fed);
+	r->fed += n;
+	r->hit = ere_feed(re, buf, n);
+}
 
 static void start(union proto_state *st)
 {
 	struct reader *r = (struct reader *)(void *)st;
 
+	memset(r, 0, sizeof(*r));
 	http_resp_init(&r->resp);
-	r->decided = false;
+	r->resp.on_body = body_piece;
+	r->resp.body_arg = r;
+}
+
+/* The status is known; with --body, the body decides too: as soon as it
+ * matches, or once it ended (`over`) or its first 1 MiB was read. */
+static void decide(struct reader *r, bool over, struct probe_result *res)
+{
+	int status = r->resp.status;
+	struct ere *re = matcher(r);
+
+	res->http_status = status;
+	res->ready = http_expect_match(r->o ? r->o->expect : NULL, status) == 1;
+	if (!res->ready || !re) {
+		snprintf(res->detail, sizeof(res->detail), "HTTP %d", status);
+	} else if (r->hit || over || r->fed >= HTTP_BODY_MATCH) {
+		res->ready = r->hit || ere_end(re);
+		snprintf(res->detail, sizeof(res->detail), "HTTP %d, %s", status,
+			 res->ready		     ? "body matches"
+			 : r->fed >= HTTP_BODY_MATCH ? "but its first 1 MiB does not match"
+						     : "but the body does not match");
+	} else {
+		return; /* more body to come */
+	}
+	r->decided = true;
 }
 
 static enum reply_verdict feed(union proto_state *st, const uint8_t *buf, size_t n, bool eof,
 			       const struct probe_opts *o, struct probe_result *res)
 {
 	struct reader *r = (struct reader *)(void *)st;
-	int k = eof ? http_resp_eof(&r->resp) : http_resp_feed(&r->resp, buf, n);
+	int k;
 
+	r->o = o;
+	k = eof ? http_resp_eof(&r->resp) : http_resp_feed(&r->resp, buf, n);
 	if (k < 0 && !r->decided) {
 		snprintf(res->detail, sizeof(res->detail), "%s", r->resp.err);
 		return REPLY_BAD;
 	}
-	if (r->resp.headers_done && !r->decided) {
-		r->decided = true;
-		res->http_status = r->resp.status;
-		res->ready = http_expect_match(o ? o->expect : NULL, r->resp.status) == 1;
-		snprintf(res->detail, sizeof(res->detail), "HTTP %d", r->resp.status);
-	}
+	if (r->resp.headers_done && !r->decided)
+		decide(r, k != 0 || eof || r->resp.body > HTTP_DRAIN_MAX, res);
 	if (k != 0 || eof || r->resp.body > HTTP_DRAIN_MAX)
 		return res->ready ? REPLY_READY : REPLY_NOTREADY;
 	return r->decided ? REPLY_DRAIN : REPLY_MORE;

@@ -17,9 +17,8 @@ struct probe_opts;
 int http_request_build(char *buf, size_t cap, const struct url *u, const struct probe_opts *o,
 		       char *err, size_t errlen);
 
-/* "200-399,401", "2xx,304"; NULL or "": 200-299.  Returns 1 when status
- * matches, 0 when not, -EINVAL when expect is malformed. */
-int http_expect_match(const char *expect, int status);
+/* The expected-status matcher, http_expect_match(), is conf/parse.h's:
+ * the configuration checks the lists where it reads them. */
 
 /* All status, header and trailer lines of one response, 1xx ones
  * included, at most (curl's limit): a server that sends headers forever is
@@ -50,6 +49,10 @@ struct http_resp {
 	size_t llen;	/* bytes in line[] */
 	char line[4096];
 	const char *err; /* why the response is malformed */
+	/* the body's bytes as they come, chunked encoding removed; NULL: not
+	 * wanted (set after http_resp_init) */
+	void (*on_body)(void *arg, const uint8_t *buf, size_t n);
+	void *body_arg;
 };
 
 void http_resp_init(struct http_resp *p);

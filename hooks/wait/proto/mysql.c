@@ -104,3 +104,24 @@ enum reply_verdict mysql_greeting_parse(const uint8_t *buf, size_t len, bool eof
 		return REPLY_NOTREADY;
 	}
 }
+
+static enum reply_verdict judge(const uint8_t *in, size_t len, bool eof, const struct url *u,
+				char *detail, size_t dlen)
+{
+	return mysql_greeting_parse(in, len, eof, detail, dlen);
+}
+
+/* No request: the server speaks first.  A user, password and database are
+ * taken, as client URLs have them, but not used: the greeting answers
+ * before any login (mysqladmin ping's verdict too). */
+const struct proto proto_mysql = {
+    .names = {"mysql"},
+    .url =
+	{
+	    .port = 3306,
+	    .userinfo = URL_USER_FIRST,
+	    .path = URL_PATH_DBNAME,
+	},
+    .judge = judge,
+    .server = "MySQL",
+};

@@ -10,10 +10,13 @@
 #define SCHEMES(X)                                                                                 \
 	X(tcp)                                                                                     \
 	X(postgres)                                                                                \
+	X(mysql)                                                                                   \
 	X(redis)                                                                                   \
+	X(amqp)                                                                                    \
 	X(http)                                                                                    \
 	X(unix)                                                                                    \
-	X(file)
+	X(file)                                                                                    \
+	X(dns)
 
 #define DECLARE(name) extern const struct proto proto_##name;
 #define ADDRESS(name) &proto_##name,

@@ -1,6 +1,6 @@
 /* proto.h - the scheme table: one `struct proto` per scheme, each in its
- * own file of this folder (tcp.c, unix.c, file.c, postgres.c, redis.c,
- * http.c), listed once in proto.c.  Everything that differs from one
+ * own file of this folder (tcp.c, unix.c, file.c, dns.c, postgres.c,
+ * mysql.c, redis.c, amqp.c, http.c), listed once in proto.c.  Everything that differs from one
  * scheme to the next is an entry's field: its names, its URL syntax (with
  * its default port), how it is reached, its request and how its answer is
  * judged.  Adding a scheme: one new file, one line in proto.c's table.
@@ -39,10 +39,13 @@ struct proto {
 	const char *names[3];  /* the first is the one messages list; NULL-ended */
 	struct url_syntax url; /* what url_parse() takes, the default port among it */
 	bool stat_path;	       /* nothing to connect to: the path existing is the answer */
+	bool resolve_only;     /* nothing to connect to: the name resolving is the answer */
 	bool unix_socket;      /* probe_opts.unix_socket, when set, replaces host:port */
-	/* The request, sent once connected; NULL: an accepted connection is
-	 * the answer.  Returns its length; -EINVAL when an option is bad (err
-	 * says why); 0 or another -errno when it does not fit. */
+	/* The request, sent once connected; NULL: the server speaks first
+	 * when the scheme judges an answer (below), else an accepted
+	 * connection is the answer.  Returns its length; -EINVAL when an
+	 * option is bad (err says why); 0 or another -errno when it does not
+	 * fit. */
 	int (*request)(char *buf, size_t cap, const struct url *u, const struct probe_opts *o,
 		       char *err, size_t errlen);
 	/* Its answer, either judged whole: the bytes so far (`eof`: the
