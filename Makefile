@@ -23,8 +23,10 @@ ifeq ($(RELEASE),1)
              -fno-unwind-tables
   CPPFLAGS += -isystem $(TP)/musl/include -isystem $(TP)/kernel-include
   # -u syslog: libcap-ng's syslog() goes to hooks/sandbox/syslog.c (muster's log),
-  # not musl's, which would pull in strftime and the time-zone code
-  LDFLAGS += -L$(TP)/musl/lib -Wl,--gc-sections -s -Wl,-u,syslog -flto
+  # not musl's, which would pull in strftime and the time-zone code; -u sscanf:
+  # its two sscanf() calls go to hooks/sandbox/sscanf.c, not musl's, which
+  # would pull in vfscanf and the floating-point scanner (~9 KB)
+  LDFLAGS += -L$(TP)/musl/lib -Wl,--gc-sections -s -Wl,-u,syslog -Wl,-u,sscanf -flto
   BUILD   := build/release
   LDSTATIC := -static
 else ifeq ($(SANITIZE),1)

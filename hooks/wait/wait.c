@@ -34,6 +34,7 @@
 #define CACHE_MS     1000 /* reuse a resolved address this long */
 #define REPORT_MS    5000 /* "still waiting" period */
 #define FIRST_DETAIL "no attempt finished yet"
+#define UP_BUT	     "up (" /* a detail of the schemes: ready, yet an error answer */
 
 enum { K_FAST, K_ANSWERED, K_DNS };
 
@@ -141,6 +142,13 @@ static void settle(struct target *t, int64_t start, int64_t now)
 	if (a->addrs.n && t->u.host) {
 		t->cache = a->addrs;
 		t->cache_at = now;
+	}
+	if (a->res.ready && !strncmp(a->res.detail, UP_BUT, strlen(UP_BUT))) {
+		/* up, though it answered with an error: said in the one line */
+		t->ready = true;
+		log_info("ready: %s after %ss: %s", t->u.display, secs(now - start, sb),
+			 a->res.detail);
+		return;
 	}
 	if (a->res.ready) {
 		t->ready = true;

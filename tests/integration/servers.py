@@ -439,3 +439,61 @@ def private_resolver(hosts, resolv, argv):
               'shift 2 && exec "$@"')
     return ["unshare", "--mount", "--propagation", "private", "sh", "-c", script, "sh",
             hosts, resolv] + list(argv)
+
+
+class AcceptingProxy:
+    """A TCP port on 127.0.0.1 that accepts at once, whatever is behind it,
+    as Docker's userland proxy or a service mesh sidecar does: each client
+    is relayed to 127.0.0.1:upstream when that accepts, else closed.  A
+    client that only checks that the port accepts is fooled by it."""
+
+    def __init__(self, upstream, port=None):
+        self.upstream = upstream
+        self.sock = socket.socket()
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.sock.bind(("127.0.0.1", port or quiet_port()))
+        self.port = self.sock.getsockname()[1]
+        self.sock.listen(64)
+        self.sock.settimeout(0.2)
+        self.stopped = False
+        self.relayed = 0
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    @staticmethod
+    def _pipe(a, b):
+        try:
+            while True:
+                data = a.recv(65536)
+                if not data:
+                    break
+                b.sendall(data)
+        except OSError:
+            pass
+        for s in (a, b):
+            try:
+                s.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    def _serve(self):
+        while not self.stopped:
+            try:
+                c, _ = self.sock.accept()
+            except socket.timeout:
+                continue
+            except OSError:
+                return
+            try:
+                u = socket.create_connection(("127.0.0.1", self.upstream), 1)
+            except OSError:
+                c.close()
+                continue
+            self.relayed += 1
+            for a, b in ((c, u), (u, c)):
+                threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
+
+    def stop(self):
+        self.stopped = True
+        self.thread.join(2)
+        self.sock.close()

@@ -7,7 +7,10 @@
  *
  * The reply judges are pure: they take the bytes received so far and say
  * whether they need more, or whether those mean ready or not ready (with a
- * detail), so that they can be unit-tested and fuzzed without a socket. */
+ * detail), so that they can be unit-tested and fuzzed without a socket.
+ * A ready detail that starts "up (" is an error answer that still means
+ * the server is up ("up (ERROR 1040: Too many connections)"): the waits
+ * repeat it in their "ready" line. */
 #ifndef MUSTER_PROTO_H
 #define MUSTER_PROTO_H
 
