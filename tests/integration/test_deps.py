@@ -293,8 +293,11 @@ def test_real_rabbitmq_not_ready_before_connection_start():
         assert p.returncode == 0, err
         ready_line(err, shown)
         assert "muster: %s: Connection.Start, RabbitMQ 3." % shown in err
-        # while it booted, muster was answered by a closed connection, not ready
-        assert ("muster: not ready: %s: connection closed without an answer" % shown) in err
+        # while it booted, the port accepted and closed (FIN, or RST when the
+        # proxy closed on the header it never read): not ready
+        closed = ["muster: not ready: %s: %s" % (shown, why) for why in
+                  ("connection closed without an answer", "receive: connection reset")]
+        assert any(c in lines(err) for c in closed), err
         assert rmq.connection_start()[:1] == b"\x01"  # the oracle: a method frame
         assert proxy.relayed >= 1
         print("rabbitmq booted in %.1f s" % booted)
