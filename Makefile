@@ -29,12 +29,15 @@ ifeq ($(ARCH),x86_64)
   TP          := build/third_party
   RELEASE_MAX := 262144
   PAGE_LDFLAGS :=
+  ARCH_CFLAGS :=
 else ifeq ($(ARCH),aarch64)
   DEB_ARCH    := arm64
   REL         := build/release-aarch64
   TP          := build/third_party-aarch64
   RELEASE_MAX := 458752
   PAGE_LDFLAGS := -Wl,-z,max-page-size=65536 -Wl,-z,separate-code
+  # atomics inline: gcc's outline helpers call glibc's __getauxval
+  ARCH_CFLAGS := -mno-outline-atomics
 else
   $(error ARCH=$(ARCH): x86_64 (amd64) or aarch64 (arm64))
 endif
@@ -54,7 +57,7 @@ ifeq ($(RELEASE),1)
   CC      := $(ARCH)-linux-musl-gcc
   AR      := $(ARCH)-linux-gnu-gcc-ar
   CFLAGS  := -Os -flto -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables \
-             -fno-unwind-tables -ffile-prefix-map=$(CURDIR)=.
+             -fno-unwind-tables -ffile-prefix-map=$(CURDIR)=. $(ARCH_CFLAGS)
   CPPFLAGS += -isystem $(TP)/musl/include -isystem $(TP)/kernel-include
   # -u syslog: libcap-ng's syslog() goes to hooks/sandbox/syslog.c (muster's log),
   # not musl's, which would pull in strftime and the time-zone code
@@ -211,12 +214,13 @@ check: deps
 # skips what qemu-user cannot do; tests/integration/conftest.py lists each
 # test skipped and why.
 A64 := $(MAKE) --no-print-directory ARCH=aarch64
+check-arm64: export MUSTER_EMULATED := qemu-aarch64
 check-arm64: deps
 	sh tests/qemu-binfmt.sh aarch64
 	$(A64) release build/third_party-aarch64/test/.done
 	$(A64) RELEASE=1 unit fixtures
 	MUSTER=$(abspath build/release-aarch64/muster) \
-		FIXTURES=$(abspath build/release-aarch64/fixtures) MUSTER_EMULATED=qemu-aarch64 \
+		FIXTURES=$(abspath build/release-aarch64/fixtures) \
 		$(PYTHON) -m pytest -q -p no:cacheprovider tests/integration
 
 # Soak and storms (minutes, not part of check): 100k orphans, a 10k-signal
@@ -305,6 +309,10 @@ $(BUILD)/gen-man-options: packaging/gen-man-options.c $(BUILD)/libmuster.a
 # kept), so the package holds the tested binary.  The package lands in
 # build/deb/muster_$(VERSION)_$(DEB_ARCH).deb.
 DEB_STAGE := build/deb/$(DEB_ARCH)/muster-$(VERSION)
+# a cross build (the cross profile: gperf, a build tool with no Multi-Arch,
+# is the build machine's; it is needed only to build libseccomp, which the
+# package build reuses)
+DEB_PROFILE := $(if $(filter $(DEB_ARCH),$(shell dpkg --print-architecture)),,-Pcross)
 deb: $(REL)/muster
 	rm -rf build/deb/$(DEB_ARCH) build/deb/muster_$(VERSION)_$(DEB_ARCH).deb
 	mkdir -p $(DEB_STAGE)/$(TP) $(DEB_STAGE)/build
@@ -312,7 +320,7 @@ deb: $(REL)/muster
 	cp -rp packaging/debian $(DEB_STAGE)/debian
 	cp -rp $(TP)/musl $(TP)/kernel-include $(TP)/manifest $(TP)/.done $(DEB_STAGE)/$(TP)/
 	cp -rp $(REL) $(DEB_STAGE)/build/
-	cd $(DEB_STAGE) && dpkg-buildpackage -b -us -uc -a$(DEB_ARCH)
+	cd $(DEB_STAGE) && dpkg-buildpackage -b -us -uc -a$(DEB_ARCH) $(DEB_PROFILE)
 	mv build/deb/$(DEB_ARCH)/muster_$(VERSION)_$(DEB_ARCH).deb build/deb/
 	@ls build/deb/muster_$(VERSION)_$(DEB_ARCH).deb
 
