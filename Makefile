@@ -43,10 +43,14 @@ else
 endif
 
 # Release builds are reproducible: the date is the last commit's (or the
-# SOURCE_DATE_EPOCH given, as dpkg-buildpackage and docker buildx do), no
-# build path reaches an object, archives are deterministic (ar D) and
-# every file list is sorted.
-SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null)
+# SOURCE_DATE_EPOCH given, as dpkg-buildpackage and docker buildx pass it;
+# without either, packaging/debian/changelog's, as dpkg's), no build path
+# reaches an object, archives are deterministic (ar D) and every file list
+# is sorted.  The date is only in the SBOM.
+ifeq ($(origin SOURCE_DATE_EPOCH),undefined)
+  SOURCE_DATE_EPOCH := $(shell git log -1 --format=%ct 2>/dev/null || \
+	dpkg-parsechangelog -l packaging/debian/changelog -STimestamp 2>/dev/null)
+endif
 export SOURCE_DATE_EPOCH
 
 # `make release`: the same sources and LIBS, linked statically against musl
@@ -119,7 +123,7 @@ DEPS       := $(DEPS_BUILD) $(DEPS_TEST) $(DEPS_FUZZ) $(DEPS_BENCH) $(DEPS_RELEA
               $(DEPS_PKGTEST) $(DEPS_ARM64)
 
 .PHONY: all deps check unit integration soak demo fuzz bench install clean format fixtures \
-	release deb man distclean built-using check-arm64 check-repro FORCE
+	release deb man distclean built-using check-arm64 check-repro third-party FORCE
 
 # The binary `make integration` tests and `make install` installs:
 # MUSTER_BIN=build/release/muster for the release one.
@@ -160,9 +164,12 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libmuster.a $(wildcard tests/unit/*.wr
 		$(TEST_LDFLAGS) -o $@ $< $$(cat tests/unit/$*.wrap 2>/dev/null) $(BUILD)/libmuster.a \
 		-lcmocka $(LIBS)
 
+# The test fixtures are static glibc programs (sysprobe names errnos with
+# strerrorname_np); a release build's are for its ARCH (make check-arm64).
+FIX_CC := $(if $(filter 1,$(RELEASE)),$(ARCH)-linux-gnu-gcc,$(CC))
 $(BUILD)/fixtures/%: tests/fixtures/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CSTD) $(WARN) -Wno-missing-prototypes -O2 $(CPPFLAGS) -static -o $@ $<
+	$(FIX_CC) $(CSTD) $(WARN) -Wno-missing-prototypes -O2 -static -o $@ $<
 
 fixtures: $(FIX_BIN)
 
@@ -205,6 +212,15 @@ check: deps
 	$(if $(filter 1,$(SANITIZE)),,$(MAKE) --no-print-directory release)
 	$(MAKE) integration MUSTER_BIN=$(CHECK_BIN)
 
+A64 := $(MAKE) --no-print-directory ARCH=aarch64
+
+# Reproducibility (tests/release/): per ARCH, two clean release builds in
+# fresh trees at different paths, compared byte for byte (about a minute).
+check-repro: deps
+	$(MAKE) --no-print-directory third-party
+	$(A64) third-party
+	$(PYTHON) -m pytest -q -p no:cacheprovider tests/release
+
 # The aarch64 release build under qemu-user-static (tests/qemu-binfmt.sh
 # registers qemu-aarch64 with binfmt_misc where the kernel has no handler
 # yet, so emulated muster can exec emulated programs): its unit tests,
@@ -213,7 +229,6 @@ check: deps
 # build/release-aarch64/muster with aarch64 fixtures.  MUSTER_EMULATED
 # skips what qemu-user cannot do; tests/integration/conftest.py lists each
 # test skipped and why.
-A64 := $(MAKE) --no-print-directory ARCH=aarch64
 check-arm64: export MUSTER_EMULATED := qemu-aarch64
 check-arm64: deps
 	sh tests/qemu-binfmt.sh aarch64
@@ -263,6 +278,7 @@ install: $(MUSTER_BIN)
 $(TP)/.done: packaging/build-third-party.sh
 	ARCH=$(ARCH) sh packaging/build-third-party.sh $(TP)
 	@touch $@
+third-party: $(TP)/.done
 $(TP)/test/.done: $(TP)/.done
 	ARCH=$(ARCH) sh packaging/build-third-party.sh $(TP) cmocka
 	@touch $@
@@ -313,7 +329,7 @@ DEB_STAGE := build/deb/$(DEB_ARCH)/muster-$(VERSION)
 # is the build machine's; it is needed only to build libseccomp, which the
 # package build reuses)
 DEB_PROFILE := $(if $(filter $(DEB_ARCH),$(shell dpkg --print-architecture)),,-Pcross)
-deb: $(REL)/muster
+deb: release
 	rm -rf build/deb/$(DEB_ARCH) build/deb/muster_$(VERSION)_$(DEB_ARCH).deb
 	mkdir -p $(DEB_STAGE)/$(TP) $(DEB_STAGE)/build
 	cp -rp Makefile LICENSE conf hooks init packaging $(DEB_STAGE)/
