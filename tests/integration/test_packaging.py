@@ -81,8 +81,11 @@ def build_stage():
 
 
 def make_n(*args):
-    """What make would run (make -n), one command per line."""
-    r = make("-n", *args)
+    """What make would run (make -n), one command per line, in an
+    environment like the build stage's (none of the test run's make
+    variables, such as MUSTER_BIN)."""
+    r = subprocess.run(["make", "-n", "--no-print-directory", *args], cwd=ROOT,
+                       env=clean_env(), capture_output=True, text=True, timeout=60)
     assert r.returncode == 0, r.stderr
     return r.stdout
 

@@ -12,7 +12,7 @@ import subprocess
 
 import pytest
 
-from conftest import MUSTER, run
+from conftest import MUSTER, fixture, run
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 REL = os.path.dirname(MUSTER)
@@ -204,3 +204,12 @@ def test_aarch64_segments_fit_64k_pages_and_code_is_apart():
     segs = load_segments()
     assert all(align == 0x10000 for _, align in segs), segs
     assert [f for f, _ in segs] == ["R", "RE", "R", "RW"]
+
+
+def test_workload_is_a_static_program_of_the_binary_s_arch():
+    # under make check-arm64 the fixtures are aarch64 too: muster, emulated,
+    # execs an emulated static program
+    probe = fixture("sysprobe")
+    assert elf_arch(probe) == ARCH
+    r = run(["--", probe, "getpid"])
+    assert (r.returncode, r.stdout) == (0, "getpid: ok\n"), r.stderr
