@@ -347,7 +347,7 @@ built-using:
 FORCE:
 
 format:
-	clang-format -i $(SRC_LIB) init/main.c $(HDR_ALL) $(wildcard tests/unit/*.c tests/fuzz/*.c tests/fixtures/*.c tests/bench/*.c)
+	clang-format -i $(SRC_LIB) $(SRC_MAIN) $(HDR_ALL) $(wildcard tests/unit/*.c tests/fuzz/*.c tests/fixtures/*.c tests/bench/*.c)
 
 # clean keeps build/third_party* (the musl libraries: minutes and a network
 # fetch to rebuild); distclean removes them too.

@@ -11,13 +11,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#define SKIP_IF_EMULATED(why)                                                          \
-	do {                                                                           \
-		if (getenv("MUSTER_EMULATED")) {                                       \
-			print_message("skipped under %s: %s\n", getenv("MUSTER_EMULATED"), \
-				      why);                                            \
-			skip();                                                        \
-		}                                                                      \
+#define SKIP_IF_EMULATED(why)                                                                      \
+	do {                                                                                       \
+		if (getenv("MUSTER_EMULATED")) {                                                   \
+			print_message("skipped under %s: %s\n", getenv("MUSTER_EMULATED"), why);   \
+			skip();                                                                    \
+		}                                                                                  \
 	} while (0)
 
 #endif
