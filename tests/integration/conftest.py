@@ -48,6 +48,9 @@ EMULATION_SKIPS = {
     "test_security.py::test_setuid_binary_gains_nothing": _SETUID,
     "test_pid1.py::test_every_forwardable_signal_reaches_workload": _RT_SIGNALS,
     "test_pid1.py::test_glibc_internal_signals_are_forwarded_not_fatal": _RT_SIGNALS,
+    # seen once in 3 runs: the workload started with host signal 32 ignored,
+    # a disposition of the emulator's, which the guest cannot reach to reset
+    "test_pid1.py::test_workload_signal_mask_and_handlers_restored": _RT_SIGNALS,
     "test_pid1.py::test_subreaper_when_not_pid1": _SUBREAPER,
     "test_pid1.py::test_subreaper_stops_leftovers_when_not_pid1": _SUBREAPER,
     "test_tty.py::test_without_terminal_workload_gets_own_session": _PID2,
