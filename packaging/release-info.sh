@@ -78,7 +78,7 @@ EOF
 		printf ',\n'
 		# a purl's version escapes '+' (Debian's deb12u1 revisions)
 		package "SPDXRef-Package-$name" "$name" "$ver" "$licence" "Organization: Debian" \
-			"Debian 12 source package $src $ver, built static for musl" \
+			"from Debian 12 source package $src $ver" \
 			"pkg:deb/debian/$src@$(echo "$ver" | sed 's/+/%2B/g')?arch=source&distro=debian-12"
 	done
 	printf '\n  ],\n  "relationships": [\n'

@@ -17,7 +17,7 @@ import yaml
 
 from conftest import MUSTER, clean_env, needs_static, run
 from runc_harness import Container
-from test_release import DEB_ARCH, SBOM
+from test_release import DEB_ARCH, SBOM, SOURCES
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PKG = os.path.join(ROOT, "packaging")
@@ -273,7 +273,7 @@ def test_deb_installs_and_runs():
     fields = subprocess.run(["dpkg-deb", "-f", deb, "Architecture", "Built-Using"],
                             capture_output=True, text=True, check=True).stdout
     with open(SBOM) as f:
-        libs = sorted((p["sourceInfo"].split()[4], p["versionInfo"])
+        libs = sorted((SOURCES[p["name"]], p["versionInfo"])
                       for p in json.load(f)["packages"] if p["name"] != "muster")
     # dpkg-gencontrol sorts the field by source package
     assert fields == (f"Architecture: {DEB_ARCH}\nBuilt-Using: "

@@ -136,7 +136,7 @@ def test_sbom_lists_each_library_with_its_built_version_licence_and_source():
             "supplier": "Organization: Debian", "downloadLocation": "NOASSERTION",
             "filesAnalyzed": False, "licenseConcluded": LICENCES[name],
             "licenseDeclared": LICENCES[name], "copyrightText": "NOASSERTION",
-            "sourceInfo": f"Debian 12 source package {src} {v[name]}, built static for musl",
+            "sourceInfo": f"from Debian 12 source package {src} {v[name]}",
             "externalRefs": [{"referenceCategory": "PACKAGE-MANAGER", "referenceType": "purl",
                               "referenceLocator": purl}]}, name
 
