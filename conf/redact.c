@@ -32,7 +32,8 @@ static const char *password_at(const struct url_parts *p, url_scheme_fn *scheme)
 	if (!scheme)
 		return p->auth; /* no telling: treat it as a secret */
 	syn = scheme(p->scheme, p->scheme_len, NULL, 0);
-	return syn && syn->userinfo == URL_PASSWORD_FIRST ? p->auth : NULL;
+	/* an unknown scheme: no telling either */
+	return !syn || syn->userinfo == URL_PASSWORD_FIRST ? p->auth : NULL;
 }
 
 void redact_url(const char *url, url_scheme_fn *scheme, enum redact_text how, char *out, size_t len)

@@ -29,7 +29,8 @@ enum redact_text {
 
 /* Copy `url` to `out` (size `len`) with its password redacted; `scheme`
  * (the scheme table) says which schemes read a user information without
- * ':' as a password; NULL: every such user information is redacted. */
+ * ':' as a password; NULL, or a scheme it does not know: every such user
+ * information is redacted. */
 void redact_url(const char *url, url_scheme_fn *scheme, enum redact_text how, char *out,
 		size_t len);
 

@@ -311,36 +311,26 @@ static int read_profile(const char *path, struct sc_profile *p)
 {
 	char *buf = NULL, err[256];
 	size_t n = 0;
-	ssize_t r;
-	int fd, rc = -EINVAL;
+	int fd = open_regular(AT_FDCWD, path, NULL), rc;
 
-	fd = open_regular(AT_FDCWD, path, NULL);
 	if (fd == -EINVAL) {
 		log_error("--seccomp %s: not a regular file", path);
+		return -EINVAL;
+	}
+	if (fd >= 0)
+		fd = fd_read_all(fd, SCPROF_MAX, &buf, &n);
+	if (fd == -EFBIG) {
+		log_error("--seccomp %s: line 0: profile larger than %u bytes", path, SCPROF_MAX);
 		return -EINVAL;
 	}
 	if (fd < 0) {
 		log_error("--seccomp %s: %s", path, strerror(-fd));
 		return -EINVAL;
 	}
-	buf = malloc(SCPROF_MAX + 1);
-	if (!buf)
-		goto out;
-	while (n <= SCPROF_MAX && (r = read(fd, buf + n, SCPROF_MAX + 1 - n)) != 0) {
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			log_error("--seccomp %s: %s", path, strerror(errno));
-			goto out;
-		}
-		n += (size_t)r;
-	}
 	rc = scprof_parse(buf, n, p, err, sizeof(err));
 	if (rc)
 		log_error("--seccomp %s: %s", path, err);
-out:
 	free(buf);
-	close(fd);
 	return rc ? -EINVAL : 0;
 }
 

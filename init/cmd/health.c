@@ -14,6 +14,7 @@
 #include "conf/ere.h"
 #include "conf/redact.h"
 #include "hooks/secrets/expand.h"
+#include "hooks/secrets/secrets.h"
 #include "conf/log.h"
 #include "hooks/wait/probe.h"
 #include "hooks/wait/proto/proto.h"
@@ -33,27 +34,27 @@ void health_report_config_error(void)
 	verdict(false, "bad configuration (see the error above)");
 }
 
-#include "hooks/secrets/secrets.h"
-
-/*
- * DEPENDENCIES ON OTHER MODULES, all in this one place:
- *  - secrets: Docker runs the probe in the container's configured
- *    environment, not in the one PID 1 built, so _FILE secrets and env dirs
- *    are loaded here too, by hooks/secrets/secrets.c's secrets_load() (h2);
- *  - ${NAME} expansion: hooks/secrets/expand.h (expand_vars, h1), also in
- *    the headers (hooks/wait/probe.h, probe_headers_expand);
- *  - --body: conf/ere.h;
- *  - probes: conf/url.h (url_parse) by hooks/wait/proto/proto.h's scheme
- *    table, hooks/wait/probe.h (probe_once).
- * Returns 0 or -1 after writing a reason (no secret) to why.
- */
+/* Docker runs the probe in the container's configured environment, not in
+ * the one PID 1 built: NAME_FILE secrets and env dirs are loaded here too,
+ * the same way.  Returns 0 or the error, after writing a reason (no
+ * secret) to why.  (${NAME} in the headers: hooks/wait/probe.h's
+ * probe_headers_expand; --body: conf/ere.h.) */
 static int load_environment(const struct muster_conf *c, char *why, size_t len)
 {
-	if (secrets_load(c)) {
+	int r = secrets_load(c);
+
+	if (r)
 		snprintf(why, len, "cannot load secrets (see the error above)");
-		return -1;
+	return r;
+}
+
+/* Free an expanded string: it may hold a secret. */
+static void free_secret(char *s)
+{
+	if (s) {
+		explicit_bzero(s, strlen(s));
+		free(s);
 	}
-	return 0;
 }
 
 /* Probe one URL (as written: ${NAME} not yet expanded) before `deadline`:
@@ -80,10 +81,10 @@ static bool probe_one(const char *raw, const struct probe_opts *base, int64_t de
 	memset(&u, 0, sizeof(u));
 	if (url_parse(s, proto_url_scheme, &u, err, sizeof(err))) {
 		snprintf(what, len, "%s %s", shown, err);
-		free(s);
+		free_secret(s);
 		return false;
 	}
-	free(s);
+	free_secret(s);
 	memset(&res, 0, sizeof(res));
 	o.timeout_ms = left;
 	probe_once(&u, &o, &res);

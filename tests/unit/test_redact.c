@@ -52,7 +52,9 @@ static void t_url_password_only(void **st)
 	url_is(REDACT_WRITTEN, "redis://@cache", "redis://***@cache");
 	url_is(REDACT_EXPANDED, "redis://hunter2@cache:6379/0", "redis://***@cache:6379/0");
 	url_is(REDACT_EXPANDED, "postgresql://user@h", "postgresql://user@h");
-	url_is(REDACT_EXPANDED, "amqp://user@h", "amqp://user@h"); /* unknown scheme */
+	/* a scheme muster does not know: no telling, so redacted */
+	url_is(REDACT_EXPANDED, "ftp://token@h", "ftp://***@h");
+	url_is(REDACT_WRITTEN, "xyz://token@h/p", "xyz://***@h/p");
 }
 
 /* After expansion (a URL's display form): all of a password is the
