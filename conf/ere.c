@@ -284,6 +284,16 @@ static int repeat(struct parser *ps)
 	return n;
 }
 
+/* Node k becomes the last child of n, after *last (-1: the first). */
+static void adopt(struct parser *ps, int n, int *last, int k)
+{
+	if (*last < 0)
+		ps->nodes[n].kid = k;
+	else
+		ps->nodes[*last].sib = k;
+	*last = k;
+}
+
 /* One branch of an alternation: the repeated atoms up to '|', a ')'
  * closing a group, or the end (none: N_EMPTY). */
 static int branch(struct parser *ps)
@@ -293,11 +303,7 @@ static int branch(struct parser *ps)
 	while (*ps->p && *ps->p != '|' && !(*ps->p == ')' && ps->depth)) {
 		if ((k = repeat(ps)) < 0)
 			return k;
-		if (last < 0)
-			ps->nodes[n].kid = k;
-		else
-			ps->nodes[last].sib = k;
-		last = k;
+		adopt(ps, n, &last, k);
 	}
 	if (last < 0)
 		ps->nodes[n].type = N_EMPTY;
@@ -311,11 +317,7 @@ static int parse_alt(struct parser *ps)
 	for (;;) {
 		if ((k = branch(ps)) < 0)
 			return k;
-		if (last < 0)
-			ps->nodes[n].kid = k;
-		else
-			ps->nodes[last].sib = k;
-		last = k;
+		adopt(ps, n, &last, k);
 		if (*ps->p != '|')
 			return n;
 		ps->p++;

@@ -207,6 +207,17 @@ class PostgresServer:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
+def _listener(port):
+    """A listening socket on 127.0.0.1:port (0: any), accept() timing out
+    every 0.2 s so that a serving thread sees when to stop."""
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", port))
+    sock.listen(64)
+    sock.settimeout(0.2)
+    return sock
+
+
 class StandIn:
     """A TCP server on 127.0.0.1 that reads what the client sends, answers
     every connection with `reply` bytes and closes (or keeps it open with
@@ -219,12 +230,8 @@ class StandIn:
         self.hold = hold
         self.speak_first = speak_first
         self.received = []
-        self.sock = socket.socket()
-        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.sock.bind(("127.0.0.1", port or 0))
+        self.sock = _listener(port or 0)
         self.port = self.sock.getsockname()[1]
-        self.sock.listen(64)
-        self.sock.settimeout(0.2)
         self.stopped = False
         self.held = []
         self.thread = threading.Thread(target=self._serve, daemon=True)
@@ -449,12 +456,8 @@ class AcceptingProxy:
 
     def __init__(self, upstream, port=None):
         self.upstream = upstream
-        self.sock = socket.socket()
-        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.sock.bind(("127.0.0.1", port or quiet_port()))
+        self.sock = _listener(port or quiet_port())
         self.port = self.sock.getsockname()[1]
-        self.sock.listen(64)
-        self.sock.settimeout(0.2)
         self.stopped = False
         self.relayed = 0
         self.thread = threading.Thread(target=self._serve, daemon=True)

@@ -340,6 +340,14 @@ def test_amqp_silent_server_is_not_ready():
 
 # ---- dns:// ----------------------------------------------------------------------
 
+def wait_in_own_resolver(hosts, resolv, *args):
+    """`muster wait ARGS` where hosts and resolv are /etc/hosts and
+    /etc/resolv.conf, in the background."""
+    return subprocess.Popen(private_resolver(str(hosts), str(resolv), [MUSTER, "wait"] + list(args)),
+                            env=clean_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+
+
 def resolver_files(tmp_path, nameserver="127.0.0.1"):
     hosts, resolv = tmp_path / "hosts", tmp_path / "resolv.conf"
     hosts.write_text("127.0.0.1 localhost\n")
@@ -349,10 +357,7 @@ def resolver_files(tmp_path, nameserver="127.0.0.1"):
 
 def test_dns_name_appearing_later_in_hosts(tmp_path):
     hosts, resolv = resolver_files(tmp_path)
-    argv = private_resolver(str(hosts), str(resolv),
-                            [MUSTER] + wait_args("dns://app.test", timeout="20s", verbose=True))
-    p = subprocess.Popen(argv, env=clean_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                         text=True)
+    p = wait_in_own_resolver(hosts, resolv, "--timeout", "20s", "-v", "dns://app.test")
     try:
         time.sleep(0.8)
         assert p.poll() is None
@@ -372,10 +377,7 @@ def test_dns_name_appearing_later_in_hosts(tmp_path):
 def test_dns_name_appearing_later_in_a_dns_server(tmp_path):
     dns = DnsServer({})
     hosts, resolv = resolver_files(tmp_path, dns.addr)
-    argv = private_resolver(str(hosts), str(resolv),
-                            [MUSTER] + wait_args("dns://db.svc.test", timeout="20s", verbose=True))
-    p = subprocess.Popen(argv, env=clean_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                         text=True)
+    p = wait_in_own_resolver(hosts, resolv, "--timeout", "20s", "-v", "dns://db.svc.test")
     try:
         time.sleep(0.8)
         assert p.poll() is None
@@ -393,13 +395,12 @@ def test_dns_deadline_and_bad_urls(tmp_path):
     dns = DnsServer({})
     hosts, resolv = resolver_files(tmp_path, dns.addr)
     try:
-        r = subprocess.run(private_resolver(str(hosts), str(resolv),
-                                            [MUSTER] + wait_args("dns://absent.test", timeout="1s")),
-                           env=clean_env(), capture_output=True, text=True, timeout=20)
+        p = wait_in_own_resolver(hosts, resolv, "--timeout", "1s", "dns://absent.test")
+        out, err = p.communicate(timeout=20)
     finally:
         dns.stop()
-    assert r.returncode == 69
-    assert final_error(r.stderr, "dns://absent.test")[1] == \
+    assert p.returncode == 69
+    assert final_error(err, "dns://absent.test")[1] == \
         "cannot resolve absent.test (no such name yet)"
     r = run(wait_args("dns://db:53"), pid1=False)
     assert r.returncode == 64

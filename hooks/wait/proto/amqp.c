@@ -32,17 +32,6 @@ static uint32_t be32(const uint8_t *p)
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
-/* Untrusted text: printable ASCII kept, the rest '?', at most `max`. */
-static void copy_text(char *out, size_t on, const uint8_t *s, size_t n, size_t max)
-{
-	size_t i, o = 0;
-
-	for (i = 0; i < n && i < max && o + 1 < on; i++)
-		out[o++] = (s[i] >= 0x20 && s[i] < 0x7f) ? (char)s[i] : '?';
-	if (on)
-		out[o] = '\0';
-}
-
 /* The version a protocol header names, in the words of its specification. */
 static void header_version(const uint8_t *h, char *out, size_t n)
 {
@@ -156,16 +145,16 @@ static void properties(const uint8_t *t, size_t n, char *prod, char *ver, size_t
 		if (type != 'S')
 			continue;
 		if (kl == 7 && !memcmp(k, "product", 7))
-			copy_text(prod, vn, t + at + 4, off - at - 4, 40);
+			proto_text(prod, vn, t + at + 4, off - at - 4);
 		else if (kl == 7 && !memcmp(k, "version", 7))
-			copy_text(ver, vn, t + at + 4, off - at - 4, 40);
+			proto_text(ver, vn, t + at + 4, off - at - 4);
 	}
 }
 
 /* Connection.Start's arguments, p[0..n) after class and method. */
 static enum reply_verdict start_method(const uint8_t *p, size_t n, char *detail, size_t dlen)
 {
-	char prod[48] = "", ver[48] = "", proto[32];
+	char prod[41] = "", ver[41] = "", proto[32];
 	const char *sep = "";
 	size_t off = 2, tn, i;
 
@@ -192,12 +181,12 @@ bad:
 /* Connection.Close: reply code (2), reply text (short string), ... */
 static void close_method(const uint8_t *p, size_t n, char *detail, size_t dlen)
 {
-	char text[160] = "";
+	char text[151] = "";
 	size_t off = 2, tl;
 	const uint8_t *s = n >= 2 ? shortstr(p, n, &off, &tl) : NULL;
 
 	if (s)
-		copy_text(text, sizeof(text), s, tl, 150);
+		proto_text(text, sizeof(text), s, tl);
 	snprintf(detail, dlen, "the broker closed the connection: %u %s", n >= 2 ? be16(p) : 0,
 		 *text ? text : "(no reason given)");
 }

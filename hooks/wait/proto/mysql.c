@@ -11,21 +11,10 @@
 /* MariaDB 10.x prefixes its version with this, for old replication peers */
 #define MARIADB_PREFIX "5.5.5-"
 
-/* Untrusted text: printable ASCII kept, the rest '?', at most `max`. */
-static void copy_text(char *out, size_t on, const uint8_t *s, size_t n, size_t max)
-{
-	size_t i, o = 0;
-
-	for (i = 0; i < n && i < max && o + 1 < on; i++)
-		out[o++] = (s[i] >= 0x20 && s[i] < 0x7f) ? (char)s[i] : '?';
-	if (on)
-		out[o] = '\0';
-}
-
 /* ERR_Packet: 0xff, code, ['#' state], message. */
 static enum reply_verdict err_packet(const uint8_t *p, size_t n, char *detail, size_t dlen)
 {
-	char msg[160];
+	char msg[151];
 	size_t off = 3;
 	unsigned code;
 
@@ -36,7 +25,7 @@ static enum reply_verdict err_packet(const uint8_t *p, size_t n, char *detail, s
 	code = (unsigned)p[1] | (unsigned)p[2] << 8;
 	if (n >= 9 && p[3] == '#')
 		off = 9;
-	copy_text(msg, sizeof(msg), p + off, n - off, 150);
+	proto_text(msg, sizeof(msg), p + off, n - off);
 	snprintf(detail, dlen, "up (ERROR %u: %s)", code, *msg ? msg : "no message");
 	return REPLY_READY;
 }
@@ -45,7 +34,7 @@ static enum reply_verdict err_packet(const uint8_t *p, size_t n, char *detail, s
 static enum reply_verdict handshake(const uint8_t *p, size_t n, char *detail, size_t dlen)
 {
 	const uint8_t *v = p + 1, *end = memchr(v, 0, n - 1);
-	char ver[72];
+	char ver[65];
 	size_t vl, rest;
 
 	if (!end)
@@ -60,7 +49,7 @@ static enum reply_verdict handshake(const uint8_t *p, size_t n, char *detail, si
 		v += strlen(MARIADB_PREFIX);
 		vl -= strlen(MARIADB_PREFIX);
 	}
-	copy_text(ver, sizeof(ver), v, vl, 64);
+	proto_text(ver, sizeof(ver), v, vl);
 	snprintf(detail, dlen, "handshake%s, server %s", p[0] == 9 ? " (protocol 9)" : "",
 		 *ver ? ver : "of no version");
 	return REPLY_READY;

@@ -52,17 +52,6 @@ size_t pg_startup_build(uint8_t *buf, size_t cap, const char *user, const char *
 	return pos;
 }
 
-/* Copy at most n bytes of untrusted text, stopping at NUL, printable only. */
-static void copy_text(char *out, size_t on, const uint8_t *s, size_t n)
-{
-	size_t i, o = 0;
-
-	for (i = 0; i < n && s[i] && o + 1 < on; i++)
-		out[o++] = (s[i] >= 0x20 && s[i] < 0x7f) ? (char)s[i] : '?';
-	if (on)
-		out[o] = '\0';
-}
-
 /* ErrorResponse body: (type byte, C string)* 0. */
 static enum reply_verdict error_parse(const uint8_t *b, size_t n, char *detail, size_t dlen)
 {
@@ -78,9 +67,9 @@ static enum reply_verdict error_parse(const uint8_t *b, size_t n, char *detail, 
 			return REPLY_NOTREADY;
 		}
 		if (t == 'C')
-			copy_text(code, sizeof(code), b + i, (size_t)(end - (b + i)));
+			proto_text(code, sizeof(code), b + i, (size_t)(end - (b + i)));
 		else if (t == 'M')
-			copy_text(msg, sizeof(msg), b + i, (size_t)(end - (b + i)));
+			proto_text(msg, sizeof(msg), b + i, (size_t)(end - (b + i)));
 		i = (size_t)(end - b) + 1;
 	}
 	if (!strcmp(code, "57P03")) {
@@ -124,7 +113,9 @@ enum reply_verdict pg_reply_parse(const uint8_t *buf, size_t len, bool eof, char
 			if (t == 'E') { /* protocol 2 error: 'E' then text */
 				char msg[160];
 
-				copy_text(msg, sizeof(msg), buf + off + 1, left - 1);
+				/* its text ends at a NUL, when there is one */
+				proto_text(msg, sizeof(msg), buf + off + 1,
+					   strnlen((const char *)buf + off + 1, left - 1));
 				snprintf(detail, dlen, "up (%s)", msg);
 				return REPLY_READY;
 			}

@@ -39,6 +39,17 @@ static bool named(const char *name, size_t len, const char *s)
 	return strlen(s) == len && !strncasecmp(name, s, len);
 }
 
+void proto_text(char *out, size_t on, const void *s, size_t n)
+{
+	const uint8_t *b = s;
+	size_t i;
+
+	for (i = 0; i < n && i + 1 < on; i++)
+		out[i] = (b[i] >= 0x20 && b[i] < 0x7f) ? (char)b[i] : '?';
+	if (on)
+		out[i] = '\0';
+}
+
 const struct proto *proto_find(const char *name, size_t len)
 {
 	size_t i, k;

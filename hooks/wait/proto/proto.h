@@ -64,6 +64,11 @@ struct proto {
 				   const struct probe_opts *o, struct probe_result *res);
 };
 
+/* Untrusted text from a server, for a detail: at most n bytes of s, as
+ * many as fit in out (on bytes, terminated), printable ASCII kept and any
+ * other byte shown as '?'. */
+void proto_text(char *out, size_t on, const void *s, size_t n);
+
 /* The entry named [name, name+len) in any case, or NULL. */
 const struct proto *proto_find(const char *name, size_t len);
 

@@ -56,16 +56,6 @@ static long next_line(const char *buf, size_t len, size_t *off)
 	return (long)(n - 1);
 }
 
-static void copy_text(char *out, size_t on, const char *s, size_t n)
-{
-	size_t i, o = 0;
-
-	for (i = 0; i < n && o + 1 < on && i < 120; i++)
-		out[o++] = (s[i] >= 0x20 && s[i] < 0x7f) ? s[i] : '?';
-	if (on)
-		out[o] = '\0';
-}
-
 static int starts(const char *s, size_t n, const char *w)
 {
 	size_t wl = strlen(w);
@@ -76,7 +66,7 @@ static int starts(const char *s, size_t n, const char *w)
 enum reply_verdict redis_reply_parse(const char *buf, size_t len, bool eof, bool sent_auth,
 				     char *detail, size_t dlen)
 {
-	char auth_err[128] = "", text[128];
+	char auth_err[121] = "", text[121]; /* 120 bytes of a server line at most */
 	size_t off = 0, start;
 	long n;
 
@@ -88,7 +78,7 @@ enum reply_verdict redis_reply_parse(const char *buf, size_t len, bool eof, bool
 		if (n == -1)
 			goto more;
 		if (buf[start] == '-')
-			copy_text(auth_err, sizeof(auth_err), buf + start + 1, (size_t)n - 1);
+			proto_text(auth_err, sizeof(auth_err), buf + start + 1, (size_t)n - 1);
 	}
 	start = off;
 	n = next_line(buf, len, &off);
@@ -98,7 +88,7 @@ enum reply_verdict redis_reply_parse(const char *buf, size_t len, bool eof, bool
 		goto more;
 	if (n == 0)
 		goto bad;
-	copy_text(text, sizeof(text), buf + start + 1, (size_t)n - 1);
+	proto_text(text, sizeof(text), buf + start + 1, (size_t)n - 1);
 	if (buf[start] == '+') {
 		if ((size_t)n != 5 || memcmp(buf + start, "+PONG", 5))
 			goto bad;
