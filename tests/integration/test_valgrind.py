@@ -175,3 +175,44 @@ def test_config_mode(tmp_path, secret):
                env=clean_env(DB_PASSWORD_FILE=secret))
     assert r.returncode == 0, r.stderr
     assert "hunter2" not in r.stdout + r.stderr
+
+
+# issue 15: mysql:// (the server speaks first), amqp://, dns://, the HTTP
+# checks of waits (headers with a secret, --body matched chunk by chunk),
+# --expand-args; a body that does not match, then one that does
+MYSQL_GREETING = (b"\x14\0\0\0\x0a5.7\0\x01\0\0\0abcdefgh\0\xff\xf7")
+AMQP_START = (b"\x01\0\0\0\0\0\x1c\0\x0a\0\x0a\0\x09\0\0\0\0"
+              b"\0\0\0\x05PLAIN\0\0\0\x05en_US\xce")
+HTTP_CHUNKED = (b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                b"7\r\n{\"statu\r\n9\r\ns\": \"UP\"}\r\n0\r\n\r\n")
+
+
+def test_new_schemes_and_http_checks(tmp_path, secret):
+    mysql, amqp = StandIn(MYSQL_GREETING, speak_first=True), StandIn(AMQP_START)
+    http = StandIn(HTTP_CHUNKED)
+    try:
+        r = vg_run(tmp_path, [
+            "--secret", "DB_PASSWORD", "--expand-args", "--wait-timeout", "20s",
+            "-w", f"mysql://app:${{DB_PASSWORD}}@127.0.0.1:{mysql.port}/shop",
+            "-w", f"amqp://127.0.0.1:{amqp.port}", "-w", "dns://localhost",
+            "-w", f"http://127.0.0.1:{http.port}/health", "--expect", "2xx",
+            "-H", "Authorization: Bearer ${DB_PASSWORD}", "--body", '"status": *"(UP|ok)"',
+            "--", "sh", "-c", 'test "$0" = "$DB_PASSWORD" && echo same', "${DB_PASSWORD}"],
+            env=clean_env(DB_PASSWORD_FILE=secret))
+    finally:
+        for s in (mysql, amqp, http):
+            s.stop()
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == "same\n"
+    assert b"Authorization: Bearer hunter2-valgrind\r\n" in http.received[0]
+    assert "hunter2" not in r.stderr
+
+
+def test_http_body_that_never_matches(tmp_path):
+    http = StandIn(HTTP_OK)
+    try:
+        r = vg_run(tmp_path, ["wait", "--timeout", "500ms", "--body", "^nope$",
+                              f"http://127.0.0.1:{http.port}/"], pid1=False)
+    finally:
+        http.stop()
+    assert r.returncode == 69, r.stderr
