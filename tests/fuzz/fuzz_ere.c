@@ -35,7 +35,7 @@ static int quantifiers(const char *p)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const uint8_t *nul = memchr(data, 0, size);
-	const uint8_t *text = nul ? nul + 1 : data + size;
+	const uint8_t *text = nul ? nul + 1 : data + size, *nl;
 	size_t tn = (size_t)(data + size - text), plain;
 	char *pat = malloc(size + 1), *ctext = malloc(tn + 1), err[128];
 	struct ere *re;
@@ -56,8 +56,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	split = ere_end(re);
 	if (whole != split)
 		abort();
-	/* glibc, on the text up to its first NUL */
-	plain = strnlen((const char *)text, tn);
+	/* glibc, on the text up to its first NUL or newline: without
+	 * REG_NEWLINE a newline is an ordinary character (POSIX), yet glibc
+	 * lets a '$' that is not last match before one ("a$.b" on "a\nb") */
+	nl = memchr(text, '\n', tn);
+	plain = strnlen((const char *)text, nl ? (size_t)(nl - text) : tn);
 	memcpy(ctext, text, plain);
 	ctext[plain] = '\0';
 	if (quantifiers(pat) <= 4 && !regcomp(&r, pat, REG_EXTENDED | REG_NOSUB)) {

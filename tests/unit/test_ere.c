@@ -110,6 +110,19 @@ static void t_table(void **st)
 	}
 }
 
+/* Without REG_NEWLINE a newline is an ordinary character: '$' holds at
+ * the end of the text only, '^' at its start only (POSIX).  glibc lets a
+ * '$' that is not last match before a newline; this engine does not. */
+static void t_newline_is_ordinary(void **st)
+{
+	assert_int_equal(m("a$.b", "a\nb"), 0);
+	assert_int_equal(m("a.b", "a\nb"), 1);
+	assert_int_equal(m("a$", "a\nb"), 0);
+	assert_int_equal(m("^b", "a\nb"), 0);
+	assert_int_equal(m("b$", "a\nb"), 1);
+	assert_int_equal(m("a[^x]b", "a\nb"), 1);
+}
+
 static void t_errors(void **st)
 {
 	static const struct {
@@ -277,6 +290,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(t_table),	cmocka_unit_test(t_errors),	cmocka_unit_test(t_bytes),
 	    cmocka_unit_test(t_pieces), cmocka_unit_test(t_like_glibc), cmocka_unit_test(t_large),
+	    cmocka_unit_test(t_newline_is_ordinary),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
