@@ -96,6 +96,16 @@ void sig_set_fault_target(pid_t target)
 	fault_target = target;
 }
 
+/* A signal muster raised or caused itself: above all SIGPIPE and SIGXFSZ
+ * from one of its own writes (a log line to a pipe nobody reads any more, a
+ * file over RLIMIT_FSIZE).  The kernel sends those as if muster had called
+ * kill() on itself: si_code SI_USER, si_pid muster's own pid.  Nobody else
+ * has that pid, and a sender outside muster's PID namespace shows as 0. */
+static bool self_caused(const struct signalfd_siginfo *si)
+{
+	return (int32_t)si->ssi_code <= 0 && si->ssi_pid == (uint32_t)getpid();
+}
+
 int sig_read(struct signalfd_siginfo *si)
 {
 	ssize_t n;
@@ -105,6 +115,10 @@ int sig_read(struct signalfd_siginfo *si)
 	while (n < 0 && errno == EINTR);
 	if (n != (ssize_t)sizeof(*si))
 		return n < 0 ? -errno : -EIO;
+	/* never forwarded, and never logged: a log line about a SIGPIPE
+	 * would only raise the next one */
+	if (self_caused(si))
+		return 0;
 	return (int)si->ssi_signo;
 }
 

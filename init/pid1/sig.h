@@ -17,8 +17,9 @@ int sig_fd(void);
 /* Where a fault signal sent with kill(2) goes: pid, -pgid, or 0: nowhere. */
 void sig_set_fault_target(pid_t target);
 
-/* Read one signal from the signalfd (blocking).  Returns its number or
- * -errno. */
+/* Read one signal from the signalfd (blocking).  Returns its number, 0
+ * for a signal muster raised or caused itself (SIGPIPE, SIGXFSZ from its
+ * own writes: consumed, to be neither forwarded nor logged), or -errno. */
 int sig_read(struct signalfd_siginfo *si);
 
 /* Consume a pending `sig` if there is one.  Returns 1 if it was pending. */
