@@ -20,19 +20,27 @@
 static uint64_t orig_mask;
 static int sfd = -1;
 static volatile sig_atomic_t fault_target; /* kill(2) target, 0: none */
+static const int *fault_rewrite;            /* -r, read-only once set */
 
 static const int fault_sigs[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP, SIGABRT, SIGSYS};
 #define NFAULT (sizeof(fault_sigs) / sizeof(fault_sigs[0]))
 
+/* A fault signal someone sent with kill(2) (si_code <= 0: SI_USER,
+ * SI_QUEUE, SI_TKILL) is forwarded like any other signal, after -r, or
+ * dropped while no child runs; the handler stays for the next one.  A real
+ * fault, or one muster raised itself (abort()), ends muster: default
+ * action, and returning re-runs the faulting instruction. */
 static void on_fault(int sig, siginfo_t *si, void *uc)
 {
+	pid_t target = (pid_t)fault_target;
+	int to = fault_rewrite && fault_rewrite[sig] ? fault_rewrite[sig] : sig;
+
 	(void)uc;
-	if (si->si_code <= 0 && fault_target) {
-		/* sent by someone (SI_USER, SI_QUEUE, SI_TKILL): forward it */
-		kill((pid_t)fault_target, sig);
+	if (si->si_code <= 0 && si->si_pid != getpid()) {
+		if (target && to > 0)
+			kill(target, to);
 		return;
 	}
-	/* a real fault: die of it (returning re-runs the faulting insn) */
 	signal(sig, SIG_DFL);
 	if (si->si_code <= 0)
 		raise(sig);
@@ -91,8 +99,9 @@ int sig_fd(void)
 	return sfd;
 }
 
-void sig_set_fault_target(pid_t target)
+void sig_set_fault_target(pid_t target, const int *rewrite)
 {
+	fault_rewrite = rewrite;
 	fault_target = target;
 }
 

@@ -14,8 +14,10 @@ int sig_setup(void);
 /* The signalfd of sig_setup(), -1 before it. */
 int sig_fd(void);
 
-/* Where a fault signal sent with kill(2) goes: pid, -pgid, or 0: nowhere. */
-void sig_set_fault_target(pid_t target);
+/* Where a fault signal sent with kill(2) goes: pid, -pgid, or 0: nowhere
+ * (dropped).  rewrite: the -r table (rewrite[from] = to, 0 unchanged, -1
+ * dropped), applied there as to every other forwarded signal; NULL: none. */
+void sig_set_fault_target(pid_t target, const int *rewrite);
 
 /* Read one signal from the signalfd (blocking).  Returns its number, 0
  * for a signal muster raised or caused itself (SIGPIPE, SIGXFSZ from its

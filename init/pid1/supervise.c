@@ -216,7 +216,7 @@ static int start(struct sup *s, const struct muster_conf *c, const struct child_
 	if (pid < 0)
 		return (int)pid;
 	s->child = pid;
-	sig_set_fault_target(c->kill_group ? -pid : pid);
+	sig_set_fault_target(c->kill_group ? -pid : pid, c->rewrite);
 	return 0;
 }
 
@@ -231,7 +231,7 @@ int sup_run_hook(const struct muster_conf *c, const struct child_spec *spec,
 	if (timeout_ms > 0)
 		s.term_at = mono_ms() + timeout_ms;
 	run_child(&s, spec->what);
-	sig_set_fault_target(0);
+	sig_set_fault_target(0, c->rewrite);
 	reap(&s);
 	r->status = s.status;
 	r->code = exit_code_of_status(s.status);
@@ -254,7 +254,7 @@ int sup_run_workload(const struct muster_conf *c, const struct child_spec *spec)
 			 signal_name(WTERMSIG(s.status), nb), code);
 	else
 		log_debug("workload exited with code %d", code);
-	sig_set_fault_target(0);
+	sig_set_fault_target(0, c->rewrite);
 	stop_leftovers(&s);
 	if (c->remap_exit[code]) {
 		log_debug("reporting exit code %d as 0 (--remap-exit)", code);

@@ -54,3 +54,60 @@ def test_sigpipe_sent_with_kill_is_still_forwarded():
     os.kill(host, signal.SIGTERM)
     assert read_line(p.stdout) == "15\n"
     assert p.wait(10) == 0
+
+
+# ---- bug 2: a fault signal sent with kill while no child runs ---------------
+
+def _start_waiting(tmp_path, pid1, extra=()):
+    """muster -v waiting for a file, then sigcatch; returns (proc, pid to
+    signal) once muster is in its wait loop (a debug line says so)."""
+    args = ["-v", "-w", f"file://{tmp_path}/go", "--wait-timeout", "20s"] + list(extra) + \
+        ["--", fixture("sigcatch")]
+    p = spawn(args, pid1=pid1)
+    pid = pid1_host_pid(p) if pid1 else p.pid
+    line = read_line(p.stderr)
+    assert line.startswith("muster: not ready: file://"), line
+    return p, pid
+
+
+def test_fault_signal_sent_during_waits_does_not_kill_muster(tmp_path):
+    # not PID 1, nothing to forward to yet: dropped (was: exit 139)
+    p, pid = _start_waiting(tmp_path, pid1=False)
+    os.kill(pid, signal.SIGSEGV)
+    time.sleep(0.3)
+    assert p.poll() is None
+    (tmp_path / "go").write_text("")
+    assert read_line(p.stdout) == "ready\n"
+    os.kill(pid, signal.SIGTERM)
+    assert read_line(p.stdout) == "15\n"
+    assert p.wait(10) == 0
+
+
+def test_fault_signal_sent_during_waits_is_forwarded_later_as_pid1(tmp_path):
+    # PID 1 survived it, but lost its handler and never forwarded SEGV again
+    p, pid = _start_waiting(tmp_path, pid1=True)
+    os.kill(pid, signal.SIGSEGV)
+    time.sleep(0.2)
+    (tmp_path / "go").write_text("")
+    assert read_line(p.stdout) == "ready\n"
+    os.kill(pid, signal.SIGSEGV)
+    assert read_line(p.stdout) == "%d\n" % signal.SIGSEGV
+    os.kill(pid, signal.SIGTERM)
+    assert read_line(p.stdout) == "15\n"
+    assert p.wait(10) == 0
+
+
+# ---- bug 8: -r applies to fault signals sent with kill ----------------------
+
+def test_rewrite_applies_to_fault_signals():
+    p = spawn(["-r", "SYS:HUP", "-r", "SEGV:0", "--", fixture("sigcatch")])
+    host = pid1_host_pid(p)
+    assert read_line(p.stdout) == "ready\n"
+    os.kill(host, signal.SIGSYS)
+    assert read_line(p.stdout) == "%d\n" % signal.SIGHUP
+    os.kill(host, signal.SIGSEGV)  # dropped
+    os.kill(host, signal.SIGUSR1)
+    assert read_line(p.stdout) == "%d\n" % signal.SIGUSR1
+    os.kill(host, signal.SIGTERM)
+    assert read_line(p.stdout) == "15\n"
+    assert p.wait(10) == 0
