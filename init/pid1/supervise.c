@@ -23,10 +23,12 @@
 struct sup {
 	const struct muster_conf *c;
 	pid_t child;
+	bool workload;   /* the workload, not a hook: its stop covers leftovers */
 	bool done;
 	int status;
 	int stopsig;     /* first stop signal received */
-	int64_t kill_at; /* SIGKILL deadline (grace running), 0: none */
+	int64_t kill_at; /* the stop's one SIGKILL deadline, 0: no stop yet */
+	bool killed;     /* that deadline passed: SIGKILL sent */
 	int64_t term_at; /* hook timeout, 0: none */
 	bool timed_out;
 };
@@ -87,7 +89,33 @@ static void signal_everyone(struct sup *s, int sig)
 	}
 	if (s->child > 0)
 		kill(-s->child, sig);
-	procs_signal_children(sig);
+	procs_signal_children(sig, 0);
+}
+
+/* A stop begins: the child gets `to` and, for the workload, the leftovers
+ * (processes re-parented to muster) get TERM now rather than after the
+ * workload's grace; one grace deadline covers them all. */
+static void begin_stop(struct sup *s, int to)
+{
+	if (to > 0)
+		send_child(s, to);
+	if (s->workload)
+		procs_signal_children(SIGTERM, s->child);
+	if (!s->kill_at)
+		s->kill_at = mono_ms() + s->c->grace_ms;
+}
+
+/* The grace deadline passed: SIGKILL the child's session and, for the
+ * workload, everything it may have left behind. */
+static void kill_at_deadline(struct sup *s, const char *what)
+{
+	log_warn("%s still running after the grace period: sending SIGKILL", what);
+	s->killed = true;
+	send_child(s, SIGKILL);
+	if (s->child > 0)
+		kill(-s->child, SIGKILL); /* its session, whatever -g says */
+	if (s->workload)
+		signal_everyone(s, SIGKILL);
 }
 
 static void on_signal(struct sup *s, int sig)
@@ -100,21 +128,19 @@ static void on_signal(struct sup *s, int sig)
 		reap(s);
 		return;
 	}
-	if (to < 0) {
+	if (to < 0)
 		log_debug("dropping SIG%s (--rewrite)", signal_name(sig, nb));
-		return;
-	}
-	if (to != sig)
+	else if (to != sig)
 		log_debug("received SIG%s, delivering SIG%s", signal_name(sig, nb),
 			  signal_name(to, nb2));
-	send_child(s, to);
 	if (sup_is_stop_signal(c, sig) && !s->stopsig && !s->done) {
 		s->stopsig = sig;
-		if (!s->kill_at)
-			s->kill_at = mono_ms() + c->grace_ms;
+		begin_stop(s, to);
 		log_info("received SIG%s: forwarded to %s pid %d, SIGKILL in %lldms if it is still "
 			 "running",
 			 signal_name(sig, nb), "the child", (int)s->child, (long long)c->grace_ms);
+	} else if (to > 0) {
+		send_child(s, to);
 	}
 	if ((sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU) && getpid() != 1)
 		kill(getpid(), SIGSTOP); /* as dumb-init: suspend along with it */
@@ -161,7 +187,7 @@ static int64_t earliest(int64_t a, int64_t b)
 static void run_child(struct sup *s, const char *what)
 {
 	while (!s->done) {
-		int64_t deadline = earliest(s->kill_at, s->term_at);
+		int64_t deadline = earliest(s->killed ? 0 : s->kill_at, s->term_at);
 
 		if (!wait_event(s, deadline))
 			continue;
@@ -169,33 +195,30 @@ static void run_child(struct sup *s, const char *what)
 			log_error("%s timed out: sending SIGTERM", what);
 			s->term_at = 0;
 			s->timed_out = true;
-			send_child(s, SIGTERM);
-			s->kill_at = mono_ms() + s->c->grace_ms;
-		} else if (s->kill_at && mono_ms() >= s->kill_at) {
-			log_warn("%s still running after the grace period: sending SIGKILL", what);
-			s->kill_at = 0;
-			send_child(s, SIGKILL);
-			kill(-s->child, SIGKILL); /* its session, whatever -g says */
+			begin_stop(s, SIGTERM);
+		} else if (s->kill_at && !s->killed && mono_ms() >= s->kill_at) {
+			kill_at_deadline(s, what);
 		}
 		reap(s);
 	}
 }
 
-/* After the workload: TERM what is left, grace, KILL, reap everything. */
+/* After the workload: TERM what is left and reap everything, under the
+ * stop's grace deadline when a stop began (one deadline for the whole
+ * stop), else under a grace that starts now; then KILL. */
 static void stop_leftovers(struct sup *s)
 {
-	int64_t deadline;
-
 	if (!reap(s))
 		return;
 	log_info("stopping processes left behind by the workload");
-	signal_everyone(s, SIGTERM);
-	deadline = mono_ms() + s->c->grace_ms;
+	if (!s->kill_at)
+		s->kill_at = mono_ms() + s->c->grace_ms;
+	signal_everyone(s, s->killed ? SIGKILL : SIGTERM);
 	while (reap(s)) {
-		if (wait_event(s, deadline)) {
+		if (wait_event(s, s->killed ? 0 : s->kill_at)) {
 			log_warn("processes still running after the grace period: sending SIGKILL");
 			signal_everyone(s, SIGKILL);
-			deadline = 0;
+			s->killed = true;
 		}
 	}
 }
@@ -247,6 +270,7 @@ int sup_run_workload(const struct muster_conf *c, const struct child_spec *spec)
 
 	if (start(&s, c, spec))
 		return EXIT_NOEXEC;
+	s.workload = true;
 	run_child(&s, spec->what);
 	code = exit_code_of_status(s.status);
 	if (WIFSIGNALED(s.status))

@@ -180,7 +180,7 @@ static void hook_timeout_kills_under_faults(void **state)
 static void procs_without_proc(void **state)
 {
 	opendir_errno = EMFILE;
-	assert_int_equal(procs_signal_children(0), 0);
+	assert_int_equal(procs_signal_children(0, 0), 0);
 	opendir_errno = 0;
 }
 
