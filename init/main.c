@@ -73,41 +73,35 @@ static int load_conf(struct muster_conf *c, unsigned mode, int argc, char **argv
 	return 0;
 }
 
+/* The waits' signalfd callback: a stop signal ends the start, any other
+ * leaves every wait where it was (nothing to forward it to yet). */
+struct start_stop {
+	const struct muster_conf *c;
+	int sig;
+};
+
+static bool stop_requested(void *arg)
+{
+	struct start_stop *st = arg;
+
+	st->sig = sup_idle_signal(st->c);
+	return st->sig != 0;
+}
+
 /* Stage 3: wait for every dependency under one deadline.  A stop signal
- * ends the start (128+N); other signals have no workload to go to yet.
- * Returns 0 or the exit code. */
+ * ends the start (128+N).  Returns 0 or the exit code. */
 static int stage_wait(const struct muster_conf *c)
 {
-	int64_t deadline = c->wait_timeout_ms ? mono_ms() + c->wait_timeout_ms : 0;
-	struct signalfd_siginfo si;
+	struct start_stop st = {.c = c};
+	struct wait_ctl ctl = {.abort_fd = sig_fd(), .on_abort_fd = stop_requested, .arg = &st};
 	char nb[16];
+	int r = wait_all_ctl(&c->wait_urls, c->wait_timeout_ms, &ctl);
 
-	for (;;) {
-		int64_t left = 0;
-		int r, sig;
-
-		if (deadline) {
-			left = deadline - mono_ms();
-			if (left < 1)
-				left = 1;
-		}
-		r = wait_all(&c->wait_urls, left, sig_fd());
-		if (r == 0)
-			return 0;
-		if (r != -ECANCELED)
-			return exit_code_for(r);
-		sig = sig_read(&si);
-		if (sig > 0 && sup_is_stop_signal(c, sig)) {
-			log_warn("received SIG%s while waiting: not starting the workload",
-				 signal_name(sig, nb));
-			return 128 + sig;
-		}
-		if (sig > 0 && sig != SIGCHLD)
-			log_debug("received SIG%s while waiting: no workload yet, ignored",
-				  signal_name(sig, nb));
-		while (waitpid(-1, NULL, WNOHANG) > 0)
-			; /* orphans may reach us even now */
-	}
+	if (r != -ECANCELED)
+		return r ? exit_code_for(r) : 0;
+	log_warn("received SIG%s while waiting: not starting the workload",
+		 signal_name(st.sig, nb));
+	return 128 + st.sig;
 }
 
 /* Stage 4: the pre-start hooks, one after another.  Returns 0 or the exit

@@ -65,6 +65,22 @@ static bool reap(struct sup *s)
 	}
 }
 
+int sup_idle_signal(const struct muster_conf *c)
+{
+	struct signalfd_siginfo si;
+	char nb[16];
+	int sig = sig_read(&si);
+
+	while (waitpid(-1, NULL, WNOHANG) > 0)
+		; /* orphans may reach us even now */
+	if (sig > 0 && sup_is_stop_signal(c, sig))
+		return sig;
+	if (sig > 0 && sig != SIGCHLD)
+		log_debug("received SIG%s: no child to forward it to, ignored",
+			  signal_name(sig, nb));
+	return 0;
+}
+
 static void send_child(struct sup *s, int sig)
 {
 	char nb[16];

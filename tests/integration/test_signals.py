@@ -111,3 +111,24 @@ def test_rewrite_applies_to_fault_signals():
     os.kill(host, signal.SIGTERM)
     assert read_line(p.stdout) == "15\n"
     assert p.wait(10) == 0
+
+
+# ---- bug 4: the waits keep their state across signals ------------------------
+
+def test_signals_during_waits_do_not_restart_them(tmp_path):
+    # a ready target stays ready: one "ready" line, not one per signal (each
+    # signal used to restart every wait from scratch)
+    (tmp_path / "a").write_text("")
+    p = spawn(["-w", f"file://{tmp_path}/a", "-w", f"file://{tmp_path}/b",
+               "--wait-timeout", "20s", "--", "echo", "started"])
+    host = pid1_host_pid(p)
+    assert read_line(p.stderr).startswith(f"muster: ready: file://{tmp_path}/a after ")
+    for sig in (signal.SIGHUP, signal.SIGUSR1, signal.SIGHUP, signal.SIGCHLD):
+        os.kill(host, sig)
+        time.sleep(0.1)
+    (tmp_path / "b").write_text("")
+    assert p.wait(10) == 0
+    assert p.stdout.read() == "started\n"
+    err = p.stderr.read()
+    assert err.count("ready: file://") == 1, err
+    assert err.startswith(f"muster: ready: file://{tmp_path}/b after "), err
