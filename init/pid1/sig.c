@@ -22,8 +22,15 @@ static int sfd = -1;
 static volatile sig_atomic_t fault_target; /* kill(2) target, 0: none */
 static const int *fault_rewrite;            /* -r, read-only once set */
 
-static const int fault_sigs[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP, SIGABRT, SIGSYS};
-#define NFAULT (sizeof(fault_sigs) / sizeof(fault_sigs[0]))
+/* The dispositions muster sets for itself: a handler for the synchronous
+ * faults (first NFAULT), and SIGCHLD's default, since an inherited SIG_IGN
+ * would make the kernel reap the workload behind muster's back (no exit
+ * status, nothing to wait for).  The originals go back in every child. */
+static const int owned_sigs[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP, SIGABRT, SIGSYS,
+				 SIGCHLD};
+#define NFAULT 7
+#define NOWNED (sizeof(owned_sigs) / sizeof(owned_sigs[0]))
+static struct sigaction orig_owned[NOWNED]; /* the dispositions muster was given */
 
 /* A fault signal someone sent with kill(2) (si_code <= 0: SI_USER,
  * SI_QUEUE, SI_TKILL) is forwarded like any other signal, after -r, or
@@ -48,38 +55,40 @@ static void on_fault(int sig, siginfo_t *si, void *uc)
 
 /* Undo a sig_setup() that failed half-way: the caller exits, or tries
  * again, with the mask and handlers muster started with. */
-static void undo_setup(const struct sigaction *old, bool unblock)
+static void undo_setup(bool unblock)
 {
 	size_t i;
 
 	if (unblock)
 		syscall(SYS_rt_sigprocmask, SIG_SETMASK, &orig_mask, NULL, sizeof(orig_mask));
-	for (i = 0; i < NFAULT; i++)
-		sigaction(fault_sigs[i], &old[i], NULL);
+	for (i = 0; i < NOWNED; i++)
+		sigaction(owned_sigs[i], &orig_owned[i], NULL);
 }
 
 int sig_setup(void)
 {
 	uint64_t all = ~(uint64_t)0;
-	struct sigaction sa, old[NFAULT];
+	struct sigaction sa, dfl;
 	size_t i;
 	int err;
 
 	if (sfd >= 0)
 		return sfd;
 	for (i = 0; i < NFAULT; i++)
-		all &= ~((uint64_t)1 << (fault_sigs[i] - 1));
+		all &= ~((uint64_t)1 << (owned_sigs[i] - 1));
 	/* handlers first: musl's sigaction() unblocks its internal signals
 	 * (33, 34) the first time a handler is installed */
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_sigaction = on_fault;
 	sa.sa_flags = SA_SIGINFO | SA_RESTART;
 	sigfillset(&sa.sa_mask);
-	for (i = 0; i < NFAULT; i++)
-		sigaction(fault_sigs[i], &sa, &old[i]);
+	memset(&dfl, 0, sizeof(dfl));
+	dfl.sa_handler = SIG_DFL;
+	for (i = 0; i < NOWNED; i++)
+		sigaction(owned_sigs[i], i < NFAULT ? &sa : &dfl, &orig_owned[i]);
 	if (syscall(SYS_rt_sigprocmask, SIG_BLOCK, &all, &orig_mask, sizeof(all)) < 0) {
 		err = errno;
-		undo_setup(old, false);
+		undo_setup(false);
 		log_error("cannot block signals: %s", strerror(err));
 		return -err;
 	}
@@ -87,7 +96,7 @@ int sig_setup(void)
 	if (sfd < 0) {
 		err = errno;
 		sfd = -1;
-		undo_setup(old, true);
+		undo_setup(true);
 		log_error("cannot open signalfd: %s", strerror(err));
 		return -err;
 	}
@@ -141,26 +150,14 @@ int sig_take_pending(int sig)
 	return sigtimedwait(&one, NULL, &zero) == sig;
 }
 
-/* The kernel's struct sigaction for rt_sigaction(2): resetting to SIG_DFL
- * needs no restorer, and the raw call also reaches 32 and 33, which glibc's
- * sigaction() refuses; an ignored disposition inherited by muster for them
- * must not leak into the workload either. */
-struct ksigaction {
-	void *handler;
-	unsigned long flags;
-	void *restorer;
-	uint64_t mask;
-};
-
+/* The workload gets the mask and the dispositions muster was given: only
+ * the owned ones were changed; everything else muster never touched (an
+ * inherited SIG_IGN, nohup-style, is kept; exec resets handlers). */
 void sig_restore_child(void)
 {
-	struct ksigaction dfl;
-	int s;
+	size_t i;
 
-	memset(&dfl, 0, sizeof(dfl));
-	dfl.handler = SIG_DFL;
-	for (s = 1; s <= 64; s++)
-		if (s != SIGKILL && s != SIGSTOP)
-			syscall(SYS_rt_sigaction, s, &dfl, NULL, sizeof(dfl.mask));
+	for (i = 0; i < NOWNED; i++)
+		sigaction(owned_sigs[i], &orig_owned[i], NULL);
 	syscall(SYS_rt_sigprocmask, SIG_SETMASK, &orig_mask, NULL, sizeof(orig_mask));
 }

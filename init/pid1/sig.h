@@ -27,7 +27,9 @@ int sig_read(struct signalfd_siginfo *si);
 /* Consume a pending `sig` if there is one.  Returns 1 if it was pending. */
 int sig_take_pending(int sig);
 
-/* In a new child, before exec: default handlers, muster's original mask. */
+/* In a new child, before exec: the signal mask and the fault signals'
+ * dispositions muster was given (every other disposition is untouched: an
+ * inherited SIG_IGN stays, as documented). */
 void sig_restore_child(void);
 
 #endif

@@ -132,3 +132,41 @@ def test_signals_during_waits_do_not_restart_them(tmp_path):
     err = p.stderr.read()
     assert err.count("ready: file://") == 1, err
     assert err.startswith(f"muster: ready: file://{tmp_path}/b after "), err
+
+
+# ---- bug 5: inherited dispositions and mask reach the workload ---------------
+
+def test_inherited_ignored_signals_are_kept_for_the_workload():
+    # nohup-style SIG_IGN for HUP, USR1 and (a fault signal muster handles
+    # itself) BUS: the workload gets them as muster was given them (not SEGV:
+    # this kernel resets an ignored SEGV at exec whoever execs)
+    def ignore_some():
+        for s in (signal.SIGHUP, signal.SIGUSR1, signal.SIGBUS):
+            signal.signal(s, signal.SIG_IGN)
+
+    r = subprocess.run(pid1_cmd(["--", "sh", "-c", "grep -E '^Sig(Blk|Ign)' /proc/self/status"]),
+                       env=clean_env(), capture_output=True, text=True, timeout=30,
+                       preexec_fn=ignore_some)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == "SigBlk:\t0000000000000000\nSigIgn:\t0000000000000241\n"
+
+
+def test_inherited_ignored_sigchld_neither_hides_the_exit_nor_is_lost():
+    # SIGCHLD ignored by whoever started muster: the kernel would reap the
+    # workload behind muster's back (muster hung, its exit code lost); muster
+    # takes SIGCHLD back for itself and hands the SIG_IGN on to the workload.
+    # Not as PID 1: unshare --fork resets SIGCHLD for the muster it starts;
+    # grep, not sh, reports it: a shell resets SIGCHLD for itself too.
+    def ignore_chld():
+        signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+
+    for argv, code, out in ((["sh", "-c", "exit 3"], 3, ""),
+                            (["grep", "^SigIgn", "/proc/self/status"], 0,
+                             "SigIgn:\t0000000000010000\n")):
+        p = spawn(["--"] + argv, pid1=False, preexec_fn=ignore_chld)
+        try:
+            assert p.wait(10) == code
+        finally:
+            if p.poll() is None:
+                p.kill()
+        assert p.stdout.read() == out
