@@ -287,6 +287,10 @@ int sup_run_workload(const struct muster_conf *c, const struct child_spec *spec)
 	if (start(&s, c, spec))
 		return EXIT_NOEXEC;
 	s.workload = true;
+	/* the workload has its directory; PID 1 needs none and must not pin
+	 * the start directory's mount for the container's life (as dumb-init) */
+	if (chdir("/") < 0)
+		log_debug("cannot change to /: %s", strerror(errno));
 	run_child(&s, spec->what);
 	code = exit_code_of_status(s.status);
 	if (WIFSIGNALED(s.status))

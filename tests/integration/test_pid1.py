@@ -304,3 +304,18 @@ def test_idle_pid1_uses_no_cpu():
     after = switches()
     assert p.wait(10) == 0
     assert len(before) == 2 and after == before
+
+
+def test_pid1_leaves_its_start_directory(tmp_path):
+    # the workload starts where muster was started; PID 1 itself then moves
+    # to / so that it does not pin that directory's mount (as dumb-init)
+    p = spawn(["--", "sh", "-c", "pwd; exec sleep 30"], cwd=tmp_path)
+    host = pid1_host_pid(p)
+    assert read_line(p.stdout) == f"{tmp_path}\n"
+    for _ in range(500):
+        if os.readlink(f"/proc/{host}/cwd") == "/":
+            break
+        time.sleep(0.01)
+    assert os.readlink(f"/proc/{host}/cwd") == "/"
+    os.kill(host, signal.SIGTERM)
+    assert p.wait(10) == 128 + signal.SIGTERM
