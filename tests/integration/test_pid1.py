@@ -316,6 +316,8 @@ def test_pid1_leaves_its_start_directory(tmp_path):
         if os.readlink(f"/proc/{host}/cwd") == "/":
             break
         time.sleep(0.01)
-    assert os.readlink(f"/proc/{host}/cwd") == "/"
-    os.kill(host, signal.SIGTERM)
-    assert p.wait(10) == 128 + signal.SIGTERM
+    try:
+        assert os.readlink(f"/proc/{host}/cwd") == "/"
+    finally:
+        os.kill(host, signal.SIGTERM)
+        assert p.wait(10) == 128 + signal.SIGTERM
