@@ -134,10 +134,26 @@ static void kill_at_deadline(struct sup *s, const char *what)
 		signal_everyone(s, SIGKILL);
 }
 
+static bool is_tty_stop(int sig)
+{
+	return sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
+}
+
+/* The signal to deliver for `sig`: -r's, else with -g SIGSTOP for TSTP,
+ * TTIN and TTOU (as dumb-init in its setsid mode): the workload leads its
+ * own session, so its process group is orphaned and the kernel discards
+ * those three there for every process that does not catch them. */
+static int delivered(const struct muster_conf *c, int sig)
+{
+	if (c->rewrite[sig])
+		return c->rewrite[sig];
+	return c->kill_group && is_tty_stop(sig) ? SIGSTOP : sig;
+}
+
 static void on_signal(struct sup *s, int sig)
 {
 	const struct muster_conf *c = s->c;
-	int to = c->rewrite[sig] ? c->rewrite[sig] : sig;
+	int to = delivered(c, sig);
 	char nb[16], nb2[16];
 
 	if (sig == SIGCHLD) {
@@ -158,7 +174,7 @@ static void on_signal(struct sup *s, int sig)
 	} else if (to > 0) {
 		send_child(s, to);
 	}
-	if ((sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU) && getpid() != 1)
+	if (is_tty_stop(sig) && getpid() != 1)
 		kill(getpid(), SIGSTOP); /* as dumb-init: suspend along with it */
 }
 

@@ -170,3 +170,60 @@ def test_inherited_ignored_sigchld_neither_hides_the_exit_nor_is_lost():
             if p.poll() is None:
                 p.kill()
         assert p.stdout.read() == out
+
+
+# ---- bug 7: job control with -g ---------------------------------------------
+
+def _state(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        return f.read().rsplit(")", 1)[1].split()[0]
+
+
+def _await_state(pid, want, timeout=5.0):
+    deadline = time.monotonic() + timeout
+    while _state(pid) != want and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return _state(pid)
+
+
+def _children(pid):
+    with open(f"/proc/{pid}/task/{pid}/children") as f:
+        return [int(x) for x in f.read().split()]
+
+
+def _start_group_sleep(pid1):
+    p = spawn(["-g", "--", "sh", "-c", "echo ready; exec sleep 300"], pid1=pid1)
+    pid = pid1_host_pid(p) if pid1 else p.pid
+    assert read_line(p.stdout) == "ready\n"
+    return p, pid, _children(pid)[0]
+
+
+def test_group_mode_tstp_stops_the_workload_as_pid1():
+    # the workload's group is orphaned (own session): a forwarded TSTP was
+    # discarded by the kernel; with -g the group gets SIGSTOP
+    p, pid, work = _start_group_sleep(pid1=True)
+    try:
+        for sig in (signal.SIGTSTP, signal.SIGTTIN, signal.SIGTTOU):
+            os.kill(pid, sig)
+            assert _await_state(work, "T") == "T"
+            os.kill(pid, signal.SIGCONT)
+            assert _await_state(work, "S") == "S"
+    finally:
+        os.kill(pid, signal.SIGTERM)
+    assert p.wait(10) == 128 + signal.SIGTERM
+
+
+def test_group_mode_tstp_stops_muster_and_the_workload():
+    # not PID 1: muster stops itself too (as dumb-init), and CONT resumes both
+    p, pid, work = _start_group_sleep(pid1=False)
+    try:
+        os.kill(pid, signal.SIGTSTP)
+        assert _await_state(work, "T") == "T"
+        assert _await_state(pid, "T") == "T"
+        os.kill(pid, signal.SIGCONT)
+        assert _await_state(work, "S") == "S"
+        assert _await_state(pid, "S") == "S"
+    finally:
+        os.kill(pid, signal.SIGCONT)
+        os.kill(pid, signal.SIGTERM)
+    assert p.wait(10) == 128 + signal.SIGTERM
