@@ -57,6 +57,7 @@ enum opt_id {
 	OPT_KILL_GROUP,
 	OPT_REWRITE,
 	OPT_GRACE,
+	OPT_STOP_DELAY,
 	OPT_SUBREAPER,
 	OPT_REMAP_EXIT,
 	OPT_PDEATHSIG,
@@ -133,6 +134,7 @@ struct muster_conf {
 
 	/* [init] */
 	int64_t grace_ms;         /* default 10000 */
+	int64_t stop_delay_ms;    /* default 0: none */
 	bool kill_group;
 	int rewrite[65];          /* rewrite[from] = to, 0: unchanged, -1: dropped */
 	bool remap_exit[256];

@@ -100,6 +100,7 @@ static void scalar(const struct muster_conf *c, enum opt_id id, char *v, size_t 
 		int64_t ms = id == OPT_WAIT_TIMEOUT   ? c->wait_timeout_ms
 			     : id == OPT_HOOK_TIMEOUT ? c->hook_timeout_ms
 			     : id == OPT_GRACE	      ? c->grace_ms
+			     : id == OPT_STOP_DELAY   ? c->stop_delay_ms
 						      : c->health_timeout_ms;
 
 		if (id != OPT_HOOK_TIMEOUT || ms)

@@ -52,6 +52,8 @@ const struct opt_def conf_options[OPT_COUNT] = {
 	 "deliver another signal than the one received (repeatable)", M_ALL},
 	{OPT_GRACE, "grace", 't', "MUSTER_GRACE", "init", "grace", OT_DURATION, "DUR",
 	 "after a stop signal, time before SIGKILL (default 10s)", M_ALL},
+	{OPT_STOP_DELAY, "stop-delay", 0, "MUSTER_STOP_DELAY", "init", "stop_delay", OT_DURATION,
+	 "DUR", "on the first stop signal, keep the workload running this long (default 0)", M_ALL},
 	{OPT_SUBREAPER, "subreaper", 's', "MUSTER_SUBREAPER", "init", "subreaper", OT_BOOL, NULL,
 	 "reap orphans when not PID 1 (automatic when not PID 1)", M_ALL},
 	{OPT_REMAP_EXIT, "remap-exit", 'e', "MUSTER_REMAP_EXIT", "init", "remap_exit",
@@ -204,6 +206,7 @@ static int64_t *dur_field(struct muster_conf *c, enum opt_id id)
 	case OPT_WAIT_TIMEOUT: return &c->wait_timeout_ms;
 	case OPT_HOOK_TIMEOUT: return &c->hook_timeout_ms;
 	case OPT_GRACE: return &c->grace_ms;
+	case OPT_STOP_DELAY: return &c->stop_delay_ms;
 	case OPT_HEALTH_TIMEOUT: return &c->health_timeout_ms;
 	default: return NULL;
 	}

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -27,6 +28,8 @@ struct sup {
 	bool done;
 	int status;
 	int stopsig;     /* first stop signal received */
+	int stop_to;     /* what the child gets for it (after -r) */
+	int64_t drain_at; /* end of --stop-delay (draining), 0: not draining */
 	int64_t kill_at; /* the stop's one SIGKILL deadline, 0: no stop yet */
 	bool killed;     /* that deadline passed: SIGKILL sent */
 	int64_t term_at; /* hook timeout, 0: none */
@@ -108,17 +111,51 @@ static void signal_everyone(struct sup *s, int sig)
 	procs_signal_children(sig, 0);
 }
 
-/* A stop begins: the child gets `to` and, for the workload, the leftovers
- * (processes re-parented to muster) get TERM now rather than after the
- * workload's grace; one grace deadline covers them all. */
-static void begin_stop(struct sup *s, int to)
+/* A stop begins (after any --stop-delay): the child gets the stop signal
+ * (after -r) and, for the workload, the leftovers (processes re-parented to
+ * muster) get TERM now rather than after the workload's grace; one grace
+ * deadline covers them all.  `why` starts the one line that says so. */
+static void begin_stop(struct sup *s, const char *why)
 {
-	if (to > 0)
-		send_child(s, to);
+	char nb[16], how[40] = "";
+
+	s->drain_at = 0;
+	send_child(s, s->stop_to);
 	if (s->workload)
 		procs_signal_children(SIGTERM, s->child);
 	if (!s->kill_at)
 		s->kill_at = mono_ms() + s->c->grace_ms;
+	if (s->stop_to != s->stopsig)
+		snprintf(how, sizeof(how), " as SIG%s", signal_name(s->stop_to, nb));
+	log_info("%s: forwarded%s to the %s pid %d, SIGKILL in %lldms if it is still running",
+		 why, how, s->workload ? "workload" : "hook", (int)s->child,
+		 (long long)s->c->grace_ms);
+}
+
+/* A stop signal: the first starts the stop or, with --stop-delay, first
+ * lets the workload run on (draining) until the delay is over or a second
+ * stop signal comes; later ones are forwarded as any signal. */
+static void on_stop_signal(struct sup *s, int sig, int to)
+{
+	char why[64], nb[16];
+
+	snprintf(why, sizeof(why), "received SIG%s", signal_name(sig, nb));
+	if (s->stopsig && !s->drain_at) {
+		send_child(s, to);
+	} else if (s->stopsig) {
+		snprintf(why + strlen(why), sizeof(why) - strlen(why), ": stop delay cut short");
+		begin_stop(s, why);
+	} else if (s->workload && s->c->stop_delay_ms > 0) {
+		s->stopsig = sig;
+		s->stop_to = to;
+		s->drain_at = mono_ms() + s->c->stop_delay_ms;
+		log_info("%s: the workload keeps running for %lldms (--stop-delay)", why,
+			 (long long)s->c->stop_delay_ms);
+	} else {
+		s->stopsig = sig;
+		s->stop_to = to;
+		begin_stop(s, why);
+	}
 }
 
 /* The grace deadline passed: SIGKILL the child's session and, for the
@@ -160,20 +197,17 @@ static void on_signal(struct sup *s, int sig)
 		reap(s);
 		return;
 	}
-	if (to < 0)
+	if (to < 0) {
 		log_debug("dropping SIG%s (--rewrite)", signal_name(sig, nb));
-	else if (to != sig)
+		return;
+	}
+	if (to != sig)
 		log_debug("received SIG%s, delivering SIG%s", signal_name(sig, nb),
 			  signal_name(to, nb2));
-	if (sup_is_stop_signal(c, sig) && !s->stopsig && !s->done) {
-		s->stopsig = sig;
-		begin_stop(s, to);
-		log_info("received SIG%s: forwarded to %s pid %d, SIGKILL in %lldms if it is still "
-			 "running",
-			 signal_name(sig, nb), "the child", (int)s->child, (long long)c->grace_ms);
-	} else if (to > 0) {
+	if (sup_is_stop_signal(c, sig) && !s->done)
+		on_stop_signal(s, sig, to);
+	else
 		send_child(s, to);
-	}
 	if (is_tty_stop(sig) && getpid() != 1)
 		kill(getpid(), SIGSTOP); /* as dumb-init: suspend along with it */
 }
@@ -221,13 +255,17 @@ static void run_child(struct sup *s, const char *what)
 	while (!s->done) {
 		int64_t deadline = earliest(s->killed ? 0 : s->kill_at, s->term_at);
 
-		if (!wait_event(s, deadline))
+		if (!wait_event(s, earliest(deadline, s->drain_at)))
 			continue;
-		if (s->term_at && mono_ms() >= s->term_at) {
+		if (s->drain_at && mono_ms() >= s->drain_at) {
+			begin_stop(s, "stop delay over");
+		} else if (s->term_at && mono_ms() >= s->term_at) {
 			log_error("%s timed out: sending SIGTERM", what);
 			s->term_at = 0;
 			s->timed_out = true;
-			begin_stop(s, SIGTERM);
+			send_child(s, SIGTERM);
+			if (!s->kill_at)
+				s->kill_at = mono_ms() + s->c->grace_ms;
 		} else if (s->kill_at && !s->killed && mono_ms() >= s->kill_at) {
 			kill_at_deadline(s, what);
 		}
