@@ -21,6 +21,8 @@
 #include "init/cmd/health.h"
 #include "init/cmd/wait.h"
 #include "init/exit.h"
+#include "init/pid1/notify.h"
+#include "init/pid1/phase.h"
 #include "init/pid1/self.h"
 #include "init/pid1/sig.h"
 #include "init/pid1/supervise.h"
@@ -88,17 +90,31 @@ static bool stop_requested(void *arg)
 	return st->sig != 0;
 }
 
+/* The waits' progress callback: the phase names what is still awaited. */
+static void waiting_for(void *arg, const char *pending)
+{
+	char detail[160];
+
+	(void)arg;
+	snprintf(detail, sizeof(detail), "waiting for %s", pending);
+	phase_set(PHASE_STARTING, detail);
+}
+
 /* Stage 3: wait for every dependency under one deadline.  A stop signal
  * ends the start (128+N).  Returns 0 or the exit code. */
 static int stage_wait(const struct muster_conf *c)
 {
 	struct start_stop st = {.c = c};
-	struct wait_ctl ctl = {.abort_fd = sig_fd(), .on_abort_fd = stop_requested, .arg = &st};
+	struct wait_ctl ctl = {.abort_fd = sig_fd(),
+			       .on_abort_fd = stop_requested,
+			       .on_pending = waiting_for,
+			       .arg = &st};
 	char nb[16];
 	int r = wait_all_ctl(&c->wait_urls, c->wait_timeout_ms, &ctl);
 
 	if (r != -ECANCELED)
 		return r ? exit_code_for(r) : 0;
+	phase_set(PHASE_STOPPING, NULL);
 	log_warn("received SIG%s while waiting: not starting the workload",
 		 signal_name(st.sig, nb));
 	return 128 + st.sig;
@@ -115,7 +131,7 @@ static int stage_hooks(const struct muster_conf *c, struct priv_plan *plan)
 	if (r)
 		return exit_code_for(r);
 	for (i = 0; i < n && !code; i++) {
-		char what[128];
+		char what[128], detail[144];
 		struct child_spec spec = {.argv = hooks[i].argv,
 					  .setup = priv_hook_setup,
 					  .setup_arg = plan,
@@ -124,7 +140,9 @@ static int stage_hooks(const struct muster_conf *c, struct priv_plan *plan)
 		int64_t t0 = mono_ms();
 
 		snprintf(what, sizeof(what), "hook %s", hooks[i].name);
-		log_info("running %s", what);
+		snprintf(detail, sizeof(detail), "running %s", what);
+		phase_set(PHASE_STARTING, detail);
+		log_info("%s", detail);
 		if (sup_run_hook(c, &spec, hooks[i].timeout_ms, &res) < 0) {
 			code = EXIT_NOEXEC;
 		} else if (res.stopsig) {
@@ -156,7 +174,9 @@ static int run_main(struct muster_conf *c)
 		return exit_code_for(r);
 	if (pid1_setup(c) < 0 || sig_setup() < 0)
 		return EXIT_NOEXEC;
+	notify_setup();
 	/* 2: secrets; then everything named is resolved before any wait */
+	phase_set(PHASE_STARTING, "loading secrets");
 	if (secrets_load(c) || priv_prepare(c, &plan))
 		return EXIT_CONFIG;
 	/* 3: waits; 4: hooks */

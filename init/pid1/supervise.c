@@ -18,6 +18,9 @@
 #include "conf/log.h"
 #include "conf/parse.h"
 #include "init/pid1/leftovers.h"
+#include "init/pid1/phase.h"
+#include "init/pid1/notify.h"
+#include "init/pid1/ready.h"
 #include "init/pid1/sig.h"
 #include "init/pid1/spawn.h"
 
@@ -34,6 +37,7 @@ struct sup {
 	bool killed;     /* that deadline passed: SIGKILL sent */
 	int64_t term_at; /* hook timeout, 0: none */
 	bool timed_out;
+	pid_t ready_pid; /* the readiness probe (ready.h), 0: none */
 };
 
 static enum tty_mode tty = TTY_NONE;
@@ -62,6 +66,12 @@ static bool reap(struct sup *s)
 		if (pid == s->child && !s->done) {
 			s->done = true;
 			s->status = st;
+		} else if (pid == s->ready_pid) {
+			s->ready_pid = 0;
+			if (WIFEXITED(st) && WEXITSTATUS(st) == 0) {
+				log_debug("the workload answers healthy: READY=1");
+				phase_ready();
+			}
 		} else {
 			log_debug("reaped pid %d (code %d)", (int)pid, exit_code_of_status(st));
 		}
@@ -98,6 +108,33 @@ static void send_child(struct sup *s, int sig)
 			  strerror(errno));
 }
 
+/* The workload runs: the phase says so, and the service manager hears
+ * READY=1 now or, with a [health] URL, once the probe sees it healthy. */
+static void workload_running(struct sup *s)
+{
+	pid_t pid;
+
+	phase_set(PHASE_RUNNING, NULL);
+	if (!notify_enabled())
+		return;
+	if (s->c->health_urls.n && (pid = ready_probe_start(s->c)) > 0) {
+		s->ready_pid = pid;
+		return;
+	}
+	phase_ready();
+}
+
+/* A stop or the workload's end: no READY=1 any more, no probe left over. */
+static void end_ready_probe(struct sup *s)
+{
+	if (s->ready_pid <= 0)
+		return;
+	kill(s->ready_pid, SIGKILL);
+	while (waitpid(s->ready_pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	s->ready_pid = 0;
+}
+
 /* Everything muster may have left behind: the whole namespace as PID 1,
  * else the child's process group and every direct child. */
 static void signal_everyone(struct sup *s, int sig)
@@ -119,6 +156,8 @@ static void begin_stop(struct sup *s, const char *why)
 {
 	char nb[16], how[40] = "";
 
+	end_ready_probe(s);
+	phase_set(PHASE_STOPPING, NULL);
 	s->drain_at = 0;
 	send_child(s, s->stop_to);
 	if (s->workload)
@@ -149,6 +188,8 @@ static void on_stop_signal(struct sup *s, int sig, int to)
 		s->stopsig = sig;
 		s->stop_to = to;
 		s->drain_at = mono_ms() + s->c->stop_delay_ms;
+		end_ready_probe(s);
+		phase_set(PHASE_DRAINING, NULL);
 		log_info("%s: the workload keeps running for %lldms (--stop-delay)", why,
 			 (long long)s->c->stop_delay_ms);
 	} else {
@@ -345,7 +386,10 @@ int sup_run_workload(const struct muster_conf *c, const struct child_spec *spec)
 	 * the start directory's mount for the container's life (as dumb-init) */
 	if (chdir("/") < 0)
 		log_debug("cannot change to /: %s", strerror(errno));
+	workload_running(&s);
 	run_child(&s, spec->what);
+	end_ready_probe(&s);
+	phase_set(PHASE_STOPPING, NULL);
 	code = exit_code_of_status(s.status);
 	if (WIFSIGNALED(s.status))
 		log_info("workload killed by SIG%s (exit code %d)",
