@@ -11,7 +11,7 @@ CFLAGS    ?= -Os -g
 # Every include is by path from the repository root: #include "hooks/wait/wait.h".
 CPPFLAGS  += -I. -DMUSTER_VERSION='"$(VERSION)"'
 # The one link line for the third-party libraries (size work: issue 6).
-LIBS      := -lseccomp -lcap-ng -linih
+LIBS      := -lseccomp -linih
 
 # `make release`: the same sources and LIBS, linked statically against musl
 # and the third-party libraries packaging/build-third-party.sh builds with
@@ -22,9 +22,7 @@ ifeq ($(RELEASE),1)
   CFLAGS  := -Os -flto -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables \
              -fno-unwind-tables
   CPPFLAGS += -isystem $(TP)/musl/include -isystem $(TP)/kernel-include
-  # -u syslog: libcap-ng's syslog() goes to hooks/sandbox/syslog.c (muster's log),
-  # not musl's, which would pull in strftime and the time-zone code
-  LDFLAGS += -L$(TP)/musl/lib -Wl,--gc-sections -s -Wl,-u,syslog -flto
+  LDFLAGS += -L$(TP)/musl/lib -Wl,--gc-sections -s -flto
   BUILD   := build/release
   LDSTATIC := -static
 else ifeq ($(SANITIZE),1)
@@ -58,7 +56,7 @@ FUZZ_RUNS ?=
 PYTHON    ?= /usr/bin/python3
 
 # Debian 12 packages the build, the tests and the benchmarks need.
-DEPS_BUILD := build-essential pkg-config libcap-ng-dev libseccomp-dev libinih-dev file
+DEPS_BUILD := build-essential pkg-config libseccomp-dev libinih-dev file
 DEPS_TEST  := libcmocka-dev python3 python3-pytest util-linux busybox-static runc valgrind \
               redis-server redis-tools postgresql postgresql-client iproute2 procps
 DEPS_FUZZ  := clang libclang-rt-14-dev
@@ -88,7 +86,7 @@ $(BUILD)/libmuster.a: $(OBJ_LIB)
 	ar rcs $@ $^
 
 # The release link also depends on the third-party libraries it links, so a
-# rebuilt libseccomp or libcap-ng relinks it.
+# rebuilt libseccomp or inih relinks it.
 LINK_DEPS := $(if $(filter 1,$(RELEASE)),$(wildcard $(TP)/musl/lib/*.a))
 $(BUILD)/muster: $(BUILD)/obj/init/main.o $(BUILD)/libmuster.a $(LINK_DEPS)
 	$(CC) $(CFLAGS) $(LDFLAGS) $(LDSTATIC) -o $@ $(BUILD)/obj/init/main.o $(BUILD)/libmuster.a $(LIBS)

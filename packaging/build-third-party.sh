@@ -1,10 +1,10 @@
 #!/bin/sh
-# build-third-party.sh - libseccomp, libcap-ng and inih as static musl
+# build-third-party.sh - libseccomp and inih as static musl
 # libraries, from Debian 12's own source packages, for `make release`.
 #
 #   packaging/build-third-party.sh [OUTDIR]     (default build/third_party)
 #
-# Result: OUTDIR/musl/include and OUTDIR/musl/lib/{libseccomp,libcap-ng,libinih}.a
+# Result: OUTDIR/musl/include and OUTDIR/musl/lib/{libseccomp,libinih}.a
 # Idempotent: a library already in OUTDIR/musl/lib is not rebuilt; the
 # sources are fetched once into OUTDIR/src (never committed).
 #
@@ -107,16 +107,6 @@ build_seccomp() {
 	make -s -C "$d/_musl/include" install >/dev/null
 }
 
-build_capng() {
-	[ -f "$PREFIX/lib/libcap-ng.a" ] && { say "libcap-ng.a: cached"; return 0; }
-	d=$(fetch libcap-ng)
-	autotools_build "$d" --without-python --without-python3
-	say "make libcap-ng"
-	make -s -C "$d/_musl/src" -j"$JOBS" libcap-ng.la >/dev/null
-	make -s -C "$d/_musl/src" install-libLTLIBRARIES install-includeHEADERS >/dev/null
-	rm -f "$PREFIX/lib/libdrop_ambient.a" "$PREFIX/lib/libdrop_ambient.la"
-}
-
 # inih: Debian's libinih.a is plain C calling only libc functions that musl
 # also has (fopen64, fgets, __ctype_b_loc, ...), so it links as it is.  Set
 # INIH_FROM_SOURCE=1 to build it from `apt-get source libinih` instead.
@@ -136,6 +126,5 @@ build_inih() {
 }
 
 build_seccomp
-build_capng
 build_inih
 say "done: $PREFIX/lib: $(cd "$PREFIX/lib" && ls -- *.a | tr '\n' ' ')"
