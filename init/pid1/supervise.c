@@ -17,6 +17,7 @@
 #include "conf/clock.h"
 #include "conf/log.h"
 #include "conf/parse.h"
+#include "init/pid1/explain.h"
 #include "init/pid1/leftovers.h"
 #include "init/pid1/phase.h"
 #include "init/pid1/notify.h"
@@ -38,6 +39,8 @@ struct sup {
 	int64_t term_at; /* hook timeout, 0: none */
 	bool timed_out;
 	pid_t ready_pid; /* the readiness probe (ready.h), 0: none */
+	struct stop_info stop; /* the first stop signal and its sender */
+	struct oom_watch oom;  /* the workload's memory cgroup */
 };
 
 static enum tty_mode tty = TTY_NONE;
@@ -151,10 +154,11 @@ static void signal_everyone(struct sup *s, int sig)
 /* A stop begins (after any --stop-delay): the child gets the stop signal
  * (after -r) and, for the workload, the leftovers (processes re-parented to
  * muster) get TERM now rather than after the workload's grace; one grace
- * deadline covers them all.  `why` starts the one line that says so. */
+ * deadline covers them all.  `why` starts the one line that says so; NULL:
+ * the stop signal's own arrival (who sent it). */
 static void begin_stop(struct sup *s, const char *why)
 {
-	char nb[16], how[40] = "";
+	char nb[16], how[40] = "", rest[160];
 
 	end_ready_probe(s);
 	phase_set(PHASE_STOPPING, NULL);
@@ -166,37 +170,45 @@ static void begin_stop(struct sup *s, const char *why)
 		s->kill_at = mono_ms() + s->c->grace_ms;
 	if (s->stop_to != s->stopsig)
 		snprintf(how, sizeof(how), " as SIG%s", signal_name(s->stop_to, nb));
-	log_info("%s: forwarded%s to the %s pid %d, SIGKILL in %lldms if it is still running",
-		 why, how, s->workload ? "workload" : "hook", (int)s->child,
-		 (long long)s->c->grace_ms);
+	snprintf(rest, sizeof(rest),
+		 ": forwarded%s to the %s pid %d, SIGKILL in %lldms if it is still running", how,
+		 s->workload ? "workload" : "hook", (int)s->child, (long long)s->c->grace_ms);
+	if (why)
+		log_info("%s%s", why, rest);
+	else
+		explain_stop(&s->stop, rest);
 }
 
 /* A stop signal: the first starts the stop or, with --stop-delay, first
  * lets the workload run on (draining) until the delay is over or a second
  * stop signal comes; later ones are forwarded as any signal. */
-static void on_stop_signal(struct sup *s, int sig, int to)
+static void on_stop_signal(struct sup *s, const struct signalfd_siginfo *si, int to)
 {
-	char why[64], nb[16];
+	char why[64], nb[16], rest[64];
 
-	snprintf(why, sizeof(why), "received SIG%s", signal_name(sig, nb));
 	if (s->stopsig && !s->drain_at) {
 		send_child(s, to);
-	} else if (s->stopsig) {
-		snprintf(why + strlen(why), sizeof(why) - strlen(why), ": stop delay cut short");
+		return;
+	}
+	if (s->stopsig) {
+		snprintf(why, sizeof(why), "received SIG%s: stop delay cut short",
+			 signal_name((int)si->ssi_signo, nb));
 		begin_stop(s, why);
-	} else if (s->workload && s->c->stop_delay_ms > 0) {
-		s->stopsig = sig;
-		s->stop_to = to;
+		return;
+	}
+	s->stopsig = (int)si->ssi_signo;
+	s->stop_to = to;
+	stop_info_fill(&s->stop, si);
+	if (s->workload && s->c->stop_delay_ms > 0) {
 		s->drain_at = mono_ms() + s->c->stop_delay_ms;
 		end_ready_probe(s);
 		phase_set(PHASE_DRAINING, NULL);
-		log_info("%s: the workload keeps running for %lldms (--stop-delay)", why,
+		snprintf(rest, sizeof(rest), ": the workload keeps running for %lldms (--stop-delay)",
 			 (long long)s->c->stop_delay_ms);
-	} else {
-		s->stopsig = sig;
-		s->stop_to = to;
-		begin_stop(s, why);
+		explain_stop(&s->stop, rest);
+		return;
 	}
+	begin_stop(s, NULL);
 }
 
 /* The grace deadline passed: SIGKILL the child's session and, for the
@@ -228,9 +240,10 @@ static int delivered(const struct muster_conf *c, int sig)
 	return c->kill_group && is_tty_stop(sig) ? SIGSTOP : sig;
 }
 
-static void on_signal(struct sup *s, int sig)
+static void on_signal(struct sup *s, const struct signalfd_siginfo *si)
 {
 	const struct muster_conf *c = s->c;
+	int sig = (int)si->ssi_signo;
 	int to = delivered(c, sig);
 	char nb[16], nb2[16];
 
@@ -246,7 +259,7 @@ static void on_signal(struct sup *s, int sig)
 		log_debug("received SIG%s, delivering SIG%s", signal_name(sig, nb),
 			  signal_name(to, nb2));
 	if (sup_is_stop_signal(c, sig) && !s->done)
-		on_stop_signal(s, sig, to);
+		on_stop_signal(s, si, to);
 	else
 		send_child(s, to);
 	if (is_tty_stop(sig) && getpid() != 1)
@@ -277,7 +290,7 @@ static bool wait_event(struct sup *s, int64_t deadline)
 		return false;
 	}
 	if (sig_read(&si) > 0)
-		on_signal(s, (int)si.ssi_signo);
+		on_signal(s, &si);
 	return false;
 }
 
@@ -321,7 +334,9 @@ static void stop_leftovers(struct sup *s)
 {
 	if (!reap(s))
 		return;
-	log_info("stopping processes left behind by the workload");
+	/* after the grace's SIGKILL to everything, what is left is dying */
+	if (!s->killed)
+		log_info("stopping processes left behind by the workload");
 	if (!s->kill_at)
 		s->kill_at = mono_ms() + s->c->grace_ms;
 	signal_everyone(s, s->killed ? SIGKILL : SIGTERM);
@@ -376,12 +391,15 @@ int sup_run_hook(const struct muster_conf *c, const struct child_spec *spec,
 int sup_run_workload(const struct muster_conf *c, const struct child_spec *spec)
 {
 	struct sup s;
-	char nb[16];
+	struct oom_watch oom;
+	struct exit_info e;
 	int code;
 
+	oom_watch_start(&oom); /* before the fork: an early OOM kill counts too */
 	if (start(&s, c, spec))
 		return EXIT_NOEXEC;
 	s.workload = true;
+	s.oom = oom;
 	/* the workload has its directory; PID 1 needs none and must not pin
 	 * the start directory's mount for the container's life (as dumb-init) */
 	if (chdir("/") < 0)
@@ -391,11 +409,12 @@ int sup_run_workload(const struct muster_conf *c, const struct child_spec *spec)
 	end_ready_probe(&s);
 	phase_set(PHASE_STOPPING, NULL);
 	code = exit_code_of_status(s.status);
-	if (WIFSIGNALED(s.status))
-		log_info("workload killed by SIG%s (exit code %d)",
-			 signal_name(WTERMSIG(s.status), nb), code);
-	else
-		log_debug("workload exited with code %d", code);
+	e = (struct exit_info){.status = s.status,
+			       .code = code,
+			       .grace_kill = s.killed,
+			       .stop = &s.stop,
+			       .oom = &s.oom};
+	explain_exit(&e);
 	sig_set_fault_target(0, c->rewrite);
 	stop_leftovers(&s);
 	if (c->remap_exit[code]) {
