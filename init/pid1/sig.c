@@ -150,13 +150,33 @@ int sig_take_pending(int sig)
 	return sigtimedwait(&one, NULL, &zero) == sig;
 }
 
+/* The kernel's struct sigaction for rt_sigaction(2): resetting to SIG_DFL
+ * needs no restorer, and the raw call also reaches 32 and 33, which glibc's
+ * sigaction() refuses. */
+struct ksigaction {
+	void *handler;
+	unsigned long flags;
+	void *restorer;
+	uint64_t mask;
+};
+
 /* The workload gets the mask and the dispositions muster was given: only
  * the owned ones were changed; everything else muster never touched (an
- * inherited SIG_IGN, nohup-style, is kept; exec resets handlers). */
+ * inherited SIG_IGN, nohup-style, is kept; exec resets handlers).  But 32
+ * and 33 are the C library's own (thread cancellation, set*id broadcast):
+ * no program can ignore them through libc, so an ignored one was set by a
+ * runtime underneath (GNU make, qemu-user) and would break the workload's
+ * libc: they start at the default. */
 void sig_restore_child(void)
 {
+	struct ksigaction dfl;
 	size_t i;
+	int s;
 
+	memset(&dfl, 0, sizeof(dfl));
+	dfl.handler = SIG_DFL;
+	for (s = 32; s <= 33; s++)
+		syscall(SYS_rt_sigaction, s, &dfl, NULL, sizeof(dfl.mask));
 	for (i = 0; i < NOWNED; i++)
 		sigaction(owned_sigs[i], &orig_owned[i], NULL);
 	syscall(SYS_rt_sigprocmask, SIG_SETMASK, &orig_mask, NULL, sizeof(orig_mask));
