@@ -19,6 +19,7 @@
  * PID 1 that left them unblocked would die of a `kill -33` from outside. */
 static uint64_t orig_mask;
 static int sfd = -1;
+static pid_t self; /* muster's pid, for signals it caused itself */
 static volatile sig_atomic_t fault_target; /* kill(2) target, 0: none */
 static const int *fault_rewrite;            /* -r, read-only once set */
 
@@ -74,6 +75,7 @@ int sig_setup(void)
 
 	if (sfd >= 0)
 		return sfd;
+	self = getpid();
 	for (i = 0; i < NFAULT; i++)
 		all &= ~((uint64_t)1 << (owned_sigs[i] - 1));
 	/* handlers first: musl's sigaction() unblocks its internal signals
@@ -121,15 +123,18 @@ void sig_set_fault_target(pid_t target, const int *rewrite)
  * has that pid, and a sender outside muster's PID namespace shows as 0. */
 static bool self_caused(const struct signalfd_siginfo *si)
 {
-	return (int32_t)si->ssi_code <= 0 && si->ssi_pid == (uint32_t)getpid();
+	return (int32_t)si->ssi_code <= 0 && si->ssi_pid == (uint32_t)self;
 }
 
 int sig_read(struct signalfd_siginfo *si)
 {
 	ssize_t n;
 
+	/* syscall(), not read(): the idle PID 1 then runs only its own code
+	 * and this one libc function, which also does pid1_release_setup_pages'
+	 * madvise: fewer pages mapped back while it waits (self.h) */
 	do
-		n = read(sfd, si, sizeof(*si));
+		n = syscall(SYS_read, sfd, si, sizeof(*si));
 	while (n < 0 && errno == EINTR);
 	if (n != (ssize_t)sizeof(*si))
 		return n < 0 ? -errno : -EIO;

@@ -22,6 +22,7 @@
 #include "init/pid1/phase.h"
 #include "init/pid1/notify.h"
 #include "init/pid1/ready.h"
+#include "init/pid1/self.h"
 #include "init/pid1/sig.h"
 #include "init/pid1/spawn.h"
 
@@ -266,28 +267,28 @@ static void on_signal(struct sup *s, const struct signalfd_siginfo *si)
 		kill(getpid(), SIGSTOP); /* as dumb-init: suspend along with it */
 }
 
-/* Sleep in the signalfd until a signal or the deadline (0: none).
- * Returns true when the deadline passed. */
+/* Sleep in the signalfd until a signal or the deadline (0: none: a plain
+ * blocking read, one system call per signal).  Returns true when the
+ * deadline passed. */
 static bool wait_event(struct sup *s, int64_t deadline)
 {
 	struct pollfd pfd = {.fd = sig_fd(), .events = POLLIN};
 	struct signalfd_siginfo si;
-	int timeout = -1, r;
+	int r;
 
 	if (deadline) {
 		int64_t left = deadline - mono_ms();
 
 		if (left <= 0)
 			return true;
-		timeout = left > 0x7fffffff ? 0x7fffffff : (int)left;
-	}
-	r = poll(&pfd, 1, timeout);
-	if (r == 0)
-		return deadline && mono_ms() >= deadline;
-	if (r < 0) {
-		if (errno != EINTR)
-			log_warn("poll: %s", strerror(errno));
-		return false;
+		r = poll(&pfd, 1, left > 0x7fffffff ? 0x7fffffff : (int)left);
+		if (r == 0)
+			return mono_ms() >= deadline;
+		if (r < 0) {
+			if (errno != EINTR)
+				log_warn("poll: %s", strerror(errno));
+			return false;
+		}
 	}
 	if (sig_read(&si) > 0)
 		on_signal(s, &si);
@@ -405,6 +406,7 @@ int sup_run_workload(const struct muster_conf *c, const struct child_spec *spec)
 	if (chdir("/") < 0)
 		log_debug("cannot change to /: %s", strerror(errno));
 	workload_running(&s);
+	pid1_release_setup_pages();
 	run_child(&s, spec->what);
 	end_ready_probe(&s);
 	phase_set(PHASE_STOPPING, NULL);
