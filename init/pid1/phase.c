@@ -33,14 +33,17 @@ static unsigned long long pidns(void)
  * go: there is always exactly one name, never none in between. */
 static void publish(const char *text)
 {
+	static char key[48]; /* "muster-phase/NS/PID/", found once */
 	struct sockaddr_un a = {.sun_family = AF_UNIX};
-	unsigned long long ns = pidns();
+	unsigned long long ns;
 	int n, fd;
 
-	if (!ns)
-		return; /* no /proc: nobody could look it up either */
-	n = snprintf(a.sun_path + 1, sizeof(a.sun_path) - 1, PREFIX "%llu/%d/%s", ns,
-		     (int)getpid(), text);
+	if (!key[0]) {
+		if (!(ns = pidns()))
+			return; /* no /proc: nobody could look it up either */
+		snprintf(key, sizeof(key), PREFIX "%llu/%d/", ns, (int)getpid());
+	}
+	n = snprintf(a.sun_path + 1, sizeof(a.sun_path) - 1, "%s%s", key, text);
 	if (n < 0)
 		return;
 	if ((size_t)n >= sizeof(a.sun_path) - 1) {
