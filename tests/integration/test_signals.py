@@ -9,7 +9,7 @@ import subprocess
 import time
 
 from conftest import (MUSTER, clean_env, fixture, pid1_cmd, pid1_host_pid,
-                      read_line, spawn)
+                      read_line, spawn, start_sigcatch, stop_sigcatch)
 
 
 def _run_with_stderr(args, stderr, pid1=True, preexec_fn=None, timeout=30):
@@ -46,14 +46,10 @@ def test_sigxfsz_from_musters_own_log_line_is_not_forwarded(tmp_path):
 
 
 def test_sigpipe_sent_with_kill_is_still_forwarded():
-    p = spawn(["--", fixture("sigcatch")])
-    host = pid1_host_pid(p)
-    assert read_line(p.stdout) == "ready\n"
+    p, host = start_sigcatch()
     os.kill(host, signal.SIGPIPE)
     assert read_line(p.stdout) == "%d\n" % signal.SIGPIPE
-    os.kill(host, signal.SIGTERM)
-    assert read_line(p.stdout) == "15\n"
-    assert p.wait(10) == 0
+    stop_sigcatch(p, host)
 
 
 # ---- bug 2: a fault signal sent with kill while no child runs ---------------
@@ -78,9 +74,7 @@ def test_fault_signal_sent_during_waits_does_not_kill_muster(tmp_path):
     assert p.poll() is None
     (tmp_path / "go").write_text("")
     assert read_line(p.stdout) == "ready\n"
-    os.kill(pid, signal.SIGTERM)
-    assert read_line(p.stdout) == "15\n"
-    assert p.wait(10) == 0
+    stop_sigcatch(p, pid)
 
 
 def test_fault_signal_sent_during_waits_is_forwarded_later_as_pid1(tmp_path):
@@ -92,25 +86,19 @@ def test_fault_signal_sent_during_waits_is_forwarded_later_as_pid1(tmp_path):
     assert read_line(p.stdout) == "ready\n"
     os.kill(pid, signal.SIGSEGV)
     assert read_line(p.stdout) == "%d\n" % signal.SIGSEGV
-    os.kill(pid, signal.SIGTERM)
-    assert read_line(p.stdout) == "15\n"
-    assert p.wait(10) == 0
+    stop_sigcatch(p, pid)
 
 
 # ---- bug 8: -r applies to fault signals sent with kill ----------------------
 
 def test_rewrite_applies_to_fault_signals():
-    p = spawn(["-r", "SYS:HUP", "-r", "SEGV:0", "--", fixture("sigcatch")])
-    host = pid1_host_pid(p)
-    assert read_line(p.stdout) == "ready\n"
+    p, host = start_sigcatch(["-r", "SYS:HUP", "-r", "SEGV:0"])
     os.kill(host, signal.SIGSYS)
     assert read_line(p.stdout) == "%d\n" % signal.SIGHUP
     os.kill(host, signal.SIGSEGV)  # dropped
     os.kill(host, signal.SIGUSR1)
     assert read_line(p.stdout) == "%d\n" % signal.SIGUSR1
-    os.kill(host, signal.SIGTERM)
-    assert read_line(p.stdout) == "15\n"
-    assert p.wait(10) == 0
+    stop_sigcatch(p, host)
 
 
 # ---- bug 4: the waits keep their state across signals ------------------------

@@ -10,12 +10,24 @@ import time
 
 import pytest
 
-from conftest import MUSTER, clean_env, fixture, pid1_host_pid, read_line, spawn
+from conftest import MUSTER, clean_env, pid1_host_pid, read_line, spawn, start_sigcatch
 
 # A leftover in its own session (it survives the workload's session being
 # killed) that reports a TERM and ignores it.
 LEFTOVER = ("(setsid sh -c \"trap 'echo leftover-term' TERM; echo leftover-ready; "
             "while :; do sleep 0.1; done\" &); ")
+
+
+# A workload that ignores TERM (and QUIT): only SIGKILL ends it.
+STUBBORN = ["sh", "-c", "trap '' TERM QUIT; echo ready; while :; do sleep 0.1; done"]
+
+
+def start_stubborn(args):
+    """muster ARGS -- STUBBORN, once it is ready: (proc, muster's host pid)."""
+    p = spawn(list(args) + ["--"] + STUBBORN)
+    host = pid1_host_pid(p)
+    assert read_line(p.stdout) == "ready\n"
+    return p, host
 
 
 # ---- bug 3: the whole stop runs under one grace deadline ---------------------
@@ -40,13 +52,6 @@ def test_leftovers_get_term_when_the_stop_begins_and_share_the_grace():
 
 # ---- --stop-delay -------------------------------------------------------------
 
-def _sigcatch(args, exitsig=signal.SIGTERM, code=0):
-    p = spawn(list(args) + ["--", fixture("sigcatch"), str(int(exitsig)), str(code)])
-    host = pid1_host_pid(p)
-    assert read_line(p.stdout) == "ready\n"
-    return p, host
-
-
 def _no_line(stream, within):
     try:
         line = read_line(stream, timeout=within)
@@ -56,7 +61,7 @@ def _no_line(stream, within):
 
 
 def test_stop_delay_keeps_the_workload_running_then_forwards():
-    p, host = _sigcatch(["--stop-delay", "2s", "-r", "TERM:QUIT"], exitsig=signal.SIGQUIT)
+    p, host = start_sigcatch(["--stop-delay", "2s", "-r", "TERM:QUIT"], exitsig=signal.SIGQUIT)
     t0 = time.monotonic()
     os.kill(host, signal.SIGTERM)
     assert _no_line(p.stdout, 1.0)
@@ -73,7 +78,7 @@ def test_stop_delay_keeps_the_workload_running_then_forwards():
 
 
 def test_second_stop_signal_ends_the_stop_delay():
-    p, host = _sigcatch(["--stop-delay", "60s"])
+    p, host = start_sigcatch(["--stop-delay", "60s"])
     os.kill(host, signal.SIGTERM)
     assert _no_line(p.stdout, 0.5)
     os.kill(host, signal.SIGINT)
@@ -87,10 +92,7 @@ def test_second_stop_signal_ends_the_stop_delay():
 
 def test_grace_starts_after_the_stop_delay():
     # delay 1s, then TERM, then grace 1s, then SIGKILL: never before 2 s
-    p = spawn(["--stop-delay", "1s", "-t", "1s", "--", "sh", "-c",
-               "trap '' TERM; echo ready; while :; do sleep 0.1; done"])
-    host = pid1_host_pid(p)
-    assert read_line(p.stdout) == "ready\n"
+    p, host = start_stubborn(["--stop-delay", "1s", "-t", "1s"])
     t0 = time.monotonic()
     os.kill(host, signal.SIGTERM)
     assert p.wait(10) == 128 + signal.SIGKILL
@@ -120,7 +122,7 @@ OUTSIDE = "from outside muster's PID namespace"
 
 
 def test_exit_after_a_stop_names_the_sender_outside():
-    p, host = _sigcatch([], code=0)
+    p, host = start_sigcatch()
     os.kill(host, signal.SIGTERM)
     assert p.wait(10) == 0
     err = p.stderr.read().splitlines()
@@ -144,10 +146,7 @@ def test_exit_after_a_stop_names_the_sender_inside():
 
 
 def test_sigkill_from_the_grace_is_said_so():
-    p = spawn(["-t", "300ms", "-r", "TERM:QUIT", "--", "sh", "-c",
-               "trap '' TERM QUIT; echo ready; while :; do sleep 0.1; done"])
-    host = pid1_host_pid(p)
-    assert read_line(p.stdout) == "ready\n"
+    p, host = start_stubborn(["-t", "300ms", "-r", "TERM:QUIT"])
     os.kill(host, signal.SIGTERM)
     assert p.wait(10) == 128 + signal.SIGKILL
     err = p.stderr.read().splitlines()
@@ -164,10 +163,7 @@ def test_sigkill_from_elsewhere_is_said_so():
 
 
 def test_exit_explained_in_json_fields():
-    p = spawn(["--log-format", "json", "-t", "300ms", "--", "sh", "-c",
-               "trap '' TERM; echo ready; while :; do sleep 0.1; done"])
-    host = pid1_host_pid(p)
-    assert read_line(p.stdout) == "ready\n"
+    p, host = start_stubborn(["--log-format", "json", "-t", "300ms"])
     os.kill(host, signal.SIGTERM)
     assert p.wait(10) == 128 + signal.SIGKILL
     lines = [json.loads(x) for x in p.stderr.read().splitlines()]
