@@ -42,8 +42,8 @@ void stop_info_fill(struct stop_info *st, const struct signalfd_siginfo *si)
 		snprintf(st->from, sizeof(st->from), "from outside muster's PID namespace");
 	else {
 		comm_of(st->pid, st->comm);
-		snprintf(st->from, sizeof(st->from), st->comm[0] ? "from pid %d (%s)" : "from pid %d",
-			 st->pid, st->comm);
+		snprintf(st->from, sizeof(st->from),
+			 st->comm[0] ? "from pid %d (%s)" : "from pid %d", st->pid, st->comm);
 	}
 }
 
@@ -58,8 +58,7 @@ void explain_stop(const struct stop_info *st, const char *rest)
 }
 
 /* Why a workload died of SIGKILL, into `why`; the cause's name returned. */
-static const char *why_killed(const struct exit_info *e, char *why, size_t len,
-			      long long *limit)
+static const char *why_killed(const struct exit_info *e, char *why, size_t len, long long *limit)
 {
 	char nb[16], lim[32];
 

@@ -14,10 +14,10 @@
 /* The first stop signal and who sent it, noted when it arrives (the sender
  * may be gone by the time the workload exits). */
 struct stop_info {
-	int sig;        /* 0: no stop signal */
-	int pid;        /* the sender in muster's PID namespace; 0: outside it, or the kernel */
-	char comm[17];  /* its command name, "" when not visible */
-	char from[64];  /* "from pid 42 (kill)", "from outside muster's PID namespace" */
+	int sig;       /* 0: no stop signal */
+	int pid;       /* the sender in muster's PID namespace; 0: outside it, or the kernel */
+	char comm[17]; /* its command name, "" when not visible */
+	char from[64]; /* "from pid 42 (kill)", "from outside muster's PID namespace" */
 };
 
 /* Fill `st` for the stop signal `si` describes. */
@@ -28,9 +28,9 @@ void stop_info_fill(struct stop_info *st, const struct signalfd_siginfo *si);
 void explain_stop(const struct stop_info *st, const char *rest);
 
 struct exit_info {
-	int status;                  /* the workload's wait status */
-	int code;                    /* the exit code it means */
-	bool grace_kill;             /* muster sent SIGKILL at the end of the grace */
+	int status;	 /* the workload's wait status */
+	int code;	 /* the exit code it means */
+	bool grace_kill; /* muster sent SIGKILL at the end of the grace */
 	const struct stop_info *stop;
 	const struct oom_watch *oom;
 };

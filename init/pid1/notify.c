@@ -24,14 +24,14 @@ void notify_setup(void)
 		return;
 	if ((v[0] != '/' && v[0] != '@') || n >= sizeof(addr.sun_path))
 		log_warn("NOTIFY_SOCKET: not a unix socket path or @abstract name, "
-			 "not notifying: '%s'", v);
+			 "not notifying: '%s'",
+			 v);
 	else {
 		addr.sun_family = AF_UNIX;
 		memcpy(addr.sun_path, v, n);
 		if (v[0] == '@')
 			addr.sun_path[0] = '\0'; /* abstract: no trailing NUL in its length */
-		addr_len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n +
-				       (v[0] == '/'));
+		addr_len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n + (v[0] == '/'));
 	}
 	unsetenv("NOTIFY_SOCKET");
 }

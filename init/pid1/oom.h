@@ -9,7 +9,7 @@
 #include <stddef.h>
 
 struct oom_watch {
-	char dir[256];   /* the cgroup's directory, "" when there is none */
+	char dir[256]; /* the cgroup's directory, "" when there is none */
 	bool v1;
 	long long kills; /* the counter when the watch began */
 };

@@ -17,8 +17,8 @@
 #define PREFIX "muster-phase/"
 
 static const char *const names[] = {"starting", "running", "draining", "stopping"};
-static int held = -1;      /* the socket whose name is the phase */
-static char current[160];  /* its text */
+static int held = -1;	  /* the socket whose name is the phase */
+static char current[160]; /* its text */
 static bool stopping_sent, ready_sent;
 
 /* The key that tells PID namespaces apart: the inode of ours. */
