@@ -4,7 +4,6 @@
 
 #include <stdbool.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -29,19 +28,21 @@ static unsigned long long pidns(void)
 	return stat("/proc/self/ns/pid", &st) ? 0 : (unsigned long long)st.st_ino;
 }
 
-/* Bind a new socket to "\0muster-phase/NS/PID/text", then let the old one
- * go: there is always exactly one name, never none in between. */
+/* Bind a new socket to "\0muster-phase/NS/text", then let the old one go:
+ * there is always exactly one name, never none in between. */
 static void publish(const char *text)
 {
-	static char key[48]; /* "muster-phase/NS/PID/", found once */
+	static char key[48]; /* "muster-phase/NS/", found once */
 	struct sockaddr_un a = {.sun_family = AF_UNIX};
 	unsigned long long ns;
 	int n, fd;
 
 	if (!key[0]) {
-		if (!(ns = pidns()))
-			return; /* no /proc: nobody could look it up either */
-		snprintf(key, sizeof(key), PREFIX "%llu/%d/", ns, (int)getpid());
+		/* only PID 1 speaks for the container; and with no /proc
+		 * nobody could look it up either */
+		if (getpid() != 1 || !(ns = pidns()))
+			return;
+		snprintf(key, sizeof(key), PREFIX "%llu/", ns);
 	}
 	n = snprintf(a.sun_path + 1, sizeof(a.sun_path) - 1, "%s%s", key, text);
 	if (n < 0)
@@ -105,40 +106,34 @@ void phase_close(void)
 
 /* One line of /proc/net/unix: "Num: RefCount Protocol Flags Type St Inode
  * Path", the path of an abstract name starting with '@'.  Returns the
- * pid of a phase name of PID namespace `ns` and points *text at its phase,
- * or 0. */
-static long parse_line(char *line, const char *key, size_t keylen, char **text)
+ * phase of PID namespace `key` ("NS/") in the line, or NULL. */
+static char *phase_in(char *line, const char *key, size_t keylen)
 {
-	char *p = strstr(line, " @" PREFIX), *end;
-	long pid;
+	char *p = strstr(line, " @" PREFIX);
 
 	if (!p || strncmp(p + 2 + strlen(PREFIX), key, keylen))
-		return 0;
+		return NULL;
 	p += 2 + strlen(PREFIX) + keylen;
-	pid = strtol(p, &end, 10);
-	if (end == p || *end != '/' || pid <= 0)
-		return 0;
-	*text = end + 1;
-	end[1 + strcspn(end + 1, "\n")] = '\0';
-	return pid;
+	p[strcspn(p, "\n")] = '\0';
+	return p;
 }
 
 int phase_lookup(char *out, size_t len)
 {
 	char line[512], key[32], *text;
 	unsigned long long ns = pidns();
-	long best = 0, pid;
 	size_t keylen;
+	int found = 0;
 	FILE *f;
 
 	if (!ns || !(f = fopen("/proc/net/unix", "re")))
 		return 0;
 	keylen = (size_t)snprintf(key, sizeof(key), "%llu/", ns);
-	while (fgets(line, sizeof(line), f))
-		if ((pid = parse_line(line, key, keylen, &text)) && (!best || pid < best)) {
-			best = pid;
+	while (!found && fgets(line, sizeof(line), f))
+		if ((text = phase_in(line, key, keylen))) {
 			snprintf(out, len, "%s", text);
+			found = 1;
 		}
 	fclose(f);
-	return best != 0;
+	return found;
 }

@@ -2,8 +2,9 @@
  * container (HEALTHCHECK, `docker exec`, Kubernetes exec probes) and for
  * the service manager (sd_notify STATUS=).
  *
- * The phase is the name of an abstract unix socket muster holds,
- * "muster-phase/<PID namespace inode>/<pid>/<text>": no file is written
+ * The phase is the name of an abstract unix socket PID 1 holds (only a
+ * muster that is PID 1 publishes one), "muster-phase/<PID namespace
+ * inode>/<text>": no file is written
  * (the root filesystem may be read-only), it needs no permission to find,
  * and it is gone the moment muster is.  /proc/net/unix lists it to every
  * process of the network namespace; the PID namespace in the name tells
@@ -33,9 +34,9 @@ void phase_ready(void);
  * copy would keep an outdated one alive). */
 void phase_close(void);
 
-/* For `muster health`: the phase text of the muster with the lowest pid in
- * this process's PID namespace, found in /proc/net/unix.  Returns 1 and
- * fills `out`, or 0 when there is none (no muster around, no /proc). */
+/* For `muster health`: the phase of muster as PID 1 of this process's PID
+ * namespace, found in /proc/net/unix.  Returns 1 and fills `out`, or 0
+ * when there is none (PID 1 is not muster, no /proc). */
 int phase_lookup(char *out, size_t len);
 
 #endif

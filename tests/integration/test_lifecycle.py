@@ -99,11 +99,21 @@ def test_long_phase_is_cut_visibly(tmp_path):
     assert p.wait(10) == 128 + signal.SIGTERM
 
 
-def test_health_outside_any_muster_is_unchanged():
+def test_health_outside_any_muster_is_unchanged(tmp_path):
     # no muster PID 1 in this PID namespace: the probe, as always
     r = subprocess.run(["unshare", "--pid", "--fork", "--mount-proc", MUSTER, "health",
                         "file:///"], env=clean_env(), capture_output=True, text=True)
     assert r.returncode == 0 and r.stdout.startswith(HEALTH_OK), r.stdout
+    # a muster that is not PID 1 (here, still waiting) speaks for nobody
+    p = spawn(["-w", f"file://{tmp_path}/never", "--", "true"], pid1=False)
+    try:
+        time.sleep(0.3)
+        r = subprocess.run([MUSTER, "health", "file:///"], env=clean_env(),
+                           capture_output=True, text=True)
+        assert r.returncode == 0 and r.stdout.startswith(HEALTH_OK), r.stdout
+    finally:
+        p.terminate()
+        p.wait(10)
 
 
 # ---- sd_notify -------------------------------------------------------------------
