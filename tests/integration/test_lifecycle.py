@@ -250,3 +250,17 @@ def test_health_by_runc_exec_follows_the_phase():
     finally:
         c.kill("KILL")
         c.wait(20)
+
+
+def test_sd_notify_when_not_pid1(manager):
+    # systemd's Type=notify: muster is the service's main process, not PID 1
+    p = spawn(["--", "sleep", "30"], pid1=False, env=clean_env(NOTIFY_SOCKET=manager.path))
+    try:
+        assert [manager.next() for _ in range(3)] == \
+            ["STATUS=starting (loading secrets)", "STATUS=running", "READY=1"]
+        p.send_signal(signal.SIGTERM)
+        assert manager.next() == "STOPPING=1\nSTATUS=stopping"
+        assert p.wait(10) == 128 + signal.SIGTERM
+    finally:
+        if p.poll() is None:
+            p.kill()
