@@ -8,7 +8,7 @@ import signal
 import subprocess
 import time
 
-from conftest import (MUSTER, clean_env, fixture, pid1_cmd, pid1_host_pid,
+from conftest import (MUSTER, SANITIZED, clean_env, fixture, pid1_cmd, pid1_host_pid,
                       read_line, spawn, start_sigcatch, stop_sigcatch)
 
 
@@ -127,16 +127,20 @@ def test_signals_during_waits_do_not_restart_them(tmp_path):
 def test_inherited_ignored_signals_are_kept_for_the_workload():
     # nohup-style SIG_IGN for HUP, USR1 and (a fault signal muster handles
     # itself) BUS: the workload gets them as muster was given them (not SEGV:
-    # this kernel resets an ignored SEGV at exec whoever execs)
+    # this kernel resets an ignored SEGV at exec whoever execs).  The
+    # sanitizer build's runtime takes BUS over before muster starts.
+    sigs = (signal.SIGHUP, signal.SIGUSR1) + (() if SANITIZED else (signal.SIGBUS,))
+
     def ignore_some():
-        for s in (signal.SIGHUP, signal.SIGUSR1, signal.SIGBUS):
+        for s in sigs:
             signal.signal(s, signal.SIG_IGN)
 
     r = subprocess.run(pid1_cmd(["--", "sh", "-c", "grep -E '^Sig(Blk|Ign)' /proc/self/status"]),
                        env=clean_env(), capture_output=True, text=True, timeout=30,
                        preexec_fn=ignore_some)
     assert r.returncode == 0, r.stderr
-    assert r.stdout == "SigBlk:\t0000000000000000\nSigIgn:\t0000000000000241\n"
+    want = "%016x" % sum(1 << (s - 1) for s in sigs)
+    assert r.stdout == "SigBlk:\t0000000000000000\nSigIgn:\t%s\n" % want
 
 
 def test_inherited_ignored_sigchld_neither_hides_the_exit_nor_is_lost():
