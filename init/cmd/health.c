@@ -17,6 +17,7 @@
 #include "conf/log.h"
 #include "hooks/wait/probe.h"
 #include "hooks/wait/proto/proto.h"
+#include "init/pid1/phase.h"
 
 #define LINE_MAX_OUT 2048
 
@@ -128,22 +129,19 @@ static bool probe_one(const char *raw, const struct probe_opts *base, int64_t de
 	return ok;
 }
 
-int health_run(const struct muster_conf *c)
+int health_probe_all(const struct muster_conf *c, char *line, size_t len)
 {
 	const struct strlist *urls = &c->health_urls;
 	struct probe_opts o;
-	char line[LINE_MAX_OUT], what[1024], why[512] = "", **hdrs = NULL;
+	char what[1024], why[512] = "", **hdrs = NULL;
 	int64_t deadline;
 	size_t i, pos = 0;
 	bool healthy = true;
 
-	if (!urls->n)
-		return verdict(false,
-			       "no URL to probe: give one, or [health] url in the config file");
-	if (load_environment(c, why, sizeof(why)) ||
-	    expand_headers(&c->health_headers, &hdrs, why, sizeof(why))) {
+	if (expand_headers(&c->health_headers, &hdrs, why, sizeof(why))) {
 		free_strs(hdrs, c->health_headers.n);
-		return verdict(false, why[0] ? why : "out of memory");
+		snprintf(line, len, "%s", why[0] ? why : "out of memory");
+		return 0;
 	}
 	memset(&o, 0, sizeof(o));
 	o.expect = c->health_expect;
@@ -157,11 +155,25 @@ int health_run(const struct muster_conf *c)
 	for (i = 0; i < urls->n && healthy; i++) {
 		healthy = probe_one(urls->v[i].s, &o, deadline, what, sizeof(what));
 		if (!healthy)
-			snprintf(line, sizeof(line), "%s", what);
-		else if (pos < sizeof(line))
-			pos += (size_t)snprintf(line + pos, sizeof(line) - pos, "%s%s",
-						pos ? ", " : "", what);
+			snprintf(line, len, "%s", what);
+		else if (pos < len)
+			pos += (size_t)snprintf(line + pos, len - pos, "%s%s", pos ? ", " : "", what);
 	}
 	free_strs(hdrs, c->health_headers.n);
-	return verdict(healthy, line);
+	return healthy;
+}
+
+int health_run(const struct muster_conf *c)
+{
+	char line[LINE_MAX_OUT], why[512] = "";
+
+	/* inside a container whose PID 1 is muster: not healthy before the
+	 * workload runs, nor once it drains or stops, whatever a probe says */
+	if (phase_lookup(line, sizeof(line)) && strcmp(line, "running"))
+		return verdict(0, line);
+	if (!c->health_urls.n)
+		return verdict(0, "no URL to probe: give one, or [health] url in the config file");
+	if (load_environment(c, why, sizeof(why)))
+		return verdict(0, why);
+	return verdict(health_probe_all(c, line, sizeof(line)), line);
 }
