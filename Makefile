@@ -11,7 +11,7 @@ CFLAGS    ?= -Os -g
 # Every include is by path from the repository root: #include "hooks/wait/wait.h".
 CPPFLAGS  += -I. -DMUSTER_VERSION='"$(VERSION)"'
 # The one link line for the third-party libraries (size work: issue 6).
-LIBS      := -lseccomp -lcap-ng -linih
+LIBS      := -lseccomp -linih
 
 # The release build's target: ARCH=x86_64 or aarch64 (Debian's names amd64
 # and arm64 work too), the host's by default.  Each has its own release and
@@ -63,12 +63,7 @@ ifeq ($(RELEASE),1)
   CFLAGS  := -Os -flto -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables \
              -fno-unwind-tables -ffile-prefix-map=$(CURDIR)=. $(ARCH_CFLAGS)
   CPPFLAGS += -isystem $(TP)/musl/include -isystem $(TP)/kernel-include
-  # -u syslog: libcap-ng's syslog() goes to hooks/sandbox/syslog.c (muster's log),
-  # not musl's, which would pull in strftime and the time-zone code; -u sscanf:
-  # its two sscanf() calls go to hooks/sandbox/sscanf.c, not musl's, which
-  # would pull in vfscanf and the floating-point scanner (~9 KB)
-  LDFLAGS += -L$(TP)/musl/lib -Wl,--gc-sections -s -Wl,-u,syslog -Wl,-u,sscanf -flto \
-             $(PAGE_LDFLAGS)
+  LDFLAGS += -L$(TP)/musl/lib -Wl,--gc-sections -s -flto $(PAGE_LDFLAGS)
   BUILD   := $(REL)
   LDSTATIC := -static
   # the unit tests of a release build (make check-arm64) link cmocka built
@@ -109,7 +104,7 @@ FUZZ_RUNS ?=
 PYTHON    ?= /usr/bin/python3
 
 # Debian 12 packages the build, the tests and the benchmarks need.
-DEPS_BUILD := build-essential pkg-config libcap-ng-dev libseccomp-dev libinih-dev file
+DEPS_BUILD := build-essential pkg-config libseccomp-dev libinih-dev file
 DEPS_TEST  := libcmocka-dev python3 python3-pytest util-linux busybox-static runc valgrind \
               redis-server redis-tools postgresql postgresql-client iproute2 procps dash bash \
               golang-go mariadb-server mariadb-client rabbitmq-server
@@ -160,7 +155,7 @@ $(BUILD)/obj/init/version.o: $(BUILD)/versions.h
 $(BUILD)/obj/init/version.o: CPPFLAGS += -DMUSTER_VERSIONS_H='"$(BUILD)/versions.h"'
 
 # The release link also depends on the third-party libraries it links, so a
-# rebuilt libseccomp or libcap-ng relinks it.
+# rebuilt libseccomp or inih relinks it.
 LINK_DEPS := $(if $(filter 1,$(RELEASE)),$(wildcard $(TP)/musl/lib/*.a))
 OBJ_MAIN  := $(SRC_MAIN:%.c=$(BUILD)/obj/%.o)
 $(BUILD)/muster: $(OBJ_MAIN) $(BUILD)/libmuster.a $(LINK_DEPS)

@@ -74,6 +74,7 @@ enum opt_id {
 	OPT_KILL_GROUP,
 	OPT_REWRITE,
 	OPT_GRACE,
+	OPT_STOP_DELAY,
 	OPT_SUBREAPER,
 	OPT_REMAP_EXIT,
 	OPT_PDEATHSIG,
@@ -167,6 +168,7 @@ struct muster_conf {
 
 	/* [init] */
 	int64_t grace_ms;
+	int64_t stop_delay_ms;
 	bool kill_group;
 	int rewrite[CONF_NSIG];   /* rewrite[from] = to, 0: unchanged, -1: dropped */
 	bool remap_exit[256];

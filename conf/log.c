@@ -119,19 +119,31 @@ static size_t put_escaped(char *out, size_t pos, size_t cap, const char *s, int 
 	return pos;
 }
 
-void log_msg(int level, const char *fmt, ...)
+/* Append `n` fields as JSON members: ,"key":"str" or ,"key":num. */
+static size_t put_fields(char *out, size_t pos, size_t cap, const struct log_field *f, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n && pos + 40 < cap; i++) {
+		pos += (size_t)snprintf(out + pos, cap - pos, ",\"%s\":", f[i].key);
+		if (!f[i].str) {
+			pos += (size_t)snprintf(out + pos, cap - pos, "%lld", f[i].num);
+			continue;
+		}
+		out[pos++] = '"';
+		pos = put_escaped(out, pos, cap - 2, f[i].str, 1);
+		out[pos++] = '"';
+	}
+	return pos;
+}
+
+static void vlog(int level, const struct log_field *f, size_t n, const char *fmt, va_list ap)
 {
 	char msg[2048], line[4608];
 	size_t pos = 0;
 	int saved = errno;
-	va_list ap;
 
-	if (level > cur_level)
-		return;
-	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-
 	if (cur_format == LOGF_JSON) {
 		struct timespec ts;
 		struct tm tm;
@@ -144,9 +156,11 @@ void log_msg(int level, const char *fmt, ...)
 				       tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
 				       tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000000,
 				       level_names[level], (int)getpid());
-		pos = put_escaped(line, pos, sizeof(line) - 4, msg, 1);
-		memcpy(line + pos, "\"}\n", 4);
-		pos += 3;
+		pos = put_escaped(line, pos, sizeof(line) - 600, msg, 1);
+		line[pos++] = '"';
+		pos = put_fields(line, pos, sizeof(line) - 4, f, n);
+		memcpy(line + pos, "}\n", 3);
+		pos += 2;
 	} else {
 		pos = (size_t)snprintf(line, sizeof(line), "muster: %s",
 				       level == LOG_ERROR ? "error: "
@@ -161,4 +175,26 @@ void log_msg(int level, const char *fmt, ...)
 		/* nowhere left to report it */
 	}
 	errno = saved;
+}
+
+void log_msg(int level, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (level > cur_level)
+		return;
+	va_start(ap, fmt);
+	vlog(level, NULL, 0, fmt, ap);
+	va_end(ap);
+}
+
+void log_fields(int level, const struct log_field *f, size_t n, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (level > cur_level)
+		return;
+	va_start(ap, fmt);
+	vlog(level, f, n, fmt, ap);
+	va_end(ap);
 }

@@ -5,6 +5,8 @@
 #ifndef MUSTER_LOG_H
 #define MUSTER_LOG_H
 
+#include <stddef.h>
+
 enum log_level { LOG_ERROR = 0, LOG_WARN, LOG_INFO, LOG_DEBUG };
 enum log_format { LOGF_TEXT = 0, LOGF_JSON };
 
@@ -14,6 +16,19 @@ int log_enabled(int level);
 
 /* printf-style; the message is one line (newlines in it are escaped). */
 void log_msg(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* One named value of an event, for the JSON format ("exit_code": 137,
+ * "sender": "kill"): a string when str is set, else the number. */
+struct log_field {
+	const char *key;
+	const char *str;
+	long long num;
+};
+
+/* log_msg() with `n` fields: in JSON each is one more member of the line's
+ * object; the text format shows only the message (which says it all). */
+void log_fields(int level, const struct log_field *f, size_t n, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 
 #define log_error(...) log_msg(LOG_ERROR, __VA_ARGS__)
 #define log_warn(...) log_msg(LOG_WARN, __VA_ARGS__)

@@ -23,6 +23,8 @@
 #include "init/cmd/health.h"
 #include "init/cmd/wait.h"
 #include "init/exit.h"
+#include "init/pid1/notify.h"
+#include "init/pid1/phase.h"
 #include "init/pid1/self.h"
 #include "init/pid1/sig.h"
 #include "init/pid1/supervise.h"
@@ -76,42 +78,51 @@ static int load_conf(struct muster_conf *c, unsigned mode, int argc, char **argv
 	return 0;
 }
 
+/* The waits' signalfd callback: a stop signal ends the start, any other
+ * leaves every wait where it was (nothing to forward it to yet). */
+struct start_stop {
+	const struct muster_conf *c;
+	int sig;
+};
+
+static bool stop_requested(void *arg)
+{
+	struct start_stop *st = arg;
+
+	st->sig = sup_idle_signal(st->c);
+	return st->sig != 0;
+}
+
+/* The waits' progress callback: the phase names what is still awaited. */
+static void waiting_for(void *arg, const char *pending)
+{
+	char detail[160];
+
+	(void)arg;
+	snprintf(detail, sizeof(detail), "waiting for %s", pending);
+	phase_set(PHASE_STARTING, detail);
+}
+
 /* Stage 3: wait for every dependency under one deadline.  A stop signal
- * ends the start (128+N); other signals have no workload to go to yet.
- * Returns 0 or the exit code. */
+ * ends the start (128+N).  Returns 0 or the exit code. */
 static int stage_wait(const struct muster_conf *c)
 {
-	int64_t deadline = c->wait_timeout_ms ? mono_ms() + c->wait_timeout_ms : 0;
 	const struct wait_http http = {c->wait_expect, &c->wait_headers, c->wait_body};
-	struct signalfd_siginfo si;
+	struct start_stop st = {.c = c};
+	struct wait_ctl ctl = {.abort_fd = sig_fd(),
+			       .on_abort_fd = stop_requested,
+			       .on_pending = waiting_for,
+			       .arg = &st,
+			       .http = &http};
 	char nb[16];
+	int r = wait_all_ctl(&c->wait_urls, c->wait_timeout_ms, &ctl);
 
-	for (;;) {
-		int64_t left = 0;
-		int r, sig;
-
-		if (deadline) {
-			left = deadline - mono_ms();
-			if (left < 1)
-				left = 1;
-		}
-		r = wait_all(&c->wait_urls, &http, left, sig_fd());
-		if (r == 0)
-			return 0;
-		if (r != -ECANCELED)
-			return exit_code_for(r);
-		sig = sig_read(&si);
-		if (sig > 0 && sup_is_stop_signal(c, sig)) {
-			log_warn("received SIG%s while waiting: not starting the workload",
-				 signal_name(sig, nb));
-			return 128 + sig;
-		}
-		if (sig > 0 && sig != SIGCHLD)
-			log_debug("received SIG%s while waiting: no workload yet, ignored",
-				  signal_name(sig, nb));
-		while (waitpid(-1, NULL, WNOHANG) > 0)
-			; /* orphans may reach us even now */
-	}
+	if (r != -ECANCELED)
+		return r ? exit_code_for(r) : 0;
+	phase_set(PHASE_STOPPING, NULL);
+	log_warn("received SIG%s while waiting: not starting the workload",
+		 signal_name(st.sig, nb));
+	return 128 + st.sig;
 }
 
 /* Stage 4: the pre-start hooks, one after another.  Returns 0 or the exit
@@ -125,7 +136,7 @@ static int stage_hooks(const struct muster_conf *c, struct priv_plan *plan)
 	if (r)
 		return exit_code_for(r);
 	for (i = 0; i < n && !code; i++) {
-		char what[128];
+		char what[128], detail[144];
 		struct child_spec spec = {.argv = hooks[i].argv,
 					  .setup = priv_hook_setup,
 					  .setup_arg = plan,
@@ -134,7 +145,9 @@ static int stage_hooks(const struct muster_conf *c, struct priv_plan *plan)
 		int64_t t0 = mono_ms();
 
 		snprintf(what, sizeof(what), "hook %s", hooks[i].name);
-		log_info("running %s", what);
+		snprintf(detail, sizeof(detail), "running %s", what);
+		phase_set(PHASE_STARTING, detail);
+		log_info("%s", detail);
 		if (sup_run_hook(c, &spec, hooks[i].timeout_ms, &res) < 0) {
 			code = EXIT_NOEXEC;
 		} else if (res.stopsig) {
@@ -184,7 +197,9 @@ static int run_main(struct muster_conf *c)
 		return exit_code_for(r);
 	if (pid1_setup(c) < 0 || sig_setup() < 0)
 		return EXIT_NOEXEC;
+	notify_setup();
 	/* 2: secrets; then everything named is resolved before any wait */
+	phase_set(PHASE_STARTING, "loading secrets");
 	if (secrets_load(c))
 		return EXIT_CONFIG;
 	if (c->expand_args && (r = expand_command(c, &work, &expanded)))

@@ -1,5 +1,5 @@
 #!/bin/sh
-# build-third-party.sh - libseccomp, libcap-ng and inih as static musl
+# build-third-party.sh - libseccomp and inih as static musl
 # libraries, from Debian 12's own source packages, for `make release`.
 #
 #   ARCH=x86_64|aarch64 packaging/build-third-party.sh [OUTDIR [WHAT...]]
@@ -7,10 +7,10 @@
 # OUTDIR defaults to build/third_party; ARCH to the host's (uname -m).  A
 # foreign ARCH cross-builds with Debian's ARCH-linux-musl-gcc (musl-dev:arm64
 # ships aarch64-linux-musl-gcc and pulls in gcc-aarch64-linux-gnu).  WHAT is
-# "release" (default: libseccomp, libcap-ng, inih) or "cmocka" (the unit-test
+# "release" (default: libseccomp, inih) or "cmocka" (the unit-test
 # framework, for running the unit tests of a foreign ARCH under emulation).
 #
-# Result: OUTDIR/musl/include and OUTDIR/musl/lib/{libseccomp,libcap-ng,libinih}.a,
+# Result: OUTDIR/musl/include and OUTDIR/musl/lib/{libseccomp,libinih}.a,
 # and OUTDIR/manifest: one line per library linked into muster, musl
 # included, "NAME SOURCE-PACKAGE VERSION LICENCE", the Debian source
 # version actually built (the SBOM and `muster --version` are made from it).
@@ -165,17 +165,6 @@ build_seccomp() {
 	record libseccomp libseccomp "$(dsc_version libseccomp)" LGPL-2.1-only
 }
 
-build_capng() {
-	recorded libcap-ng "$PREFIX/lib/libcap-ng.a" && { say "libcap-ng.a: cached"; return 0; }
-	d=$(fetch libcap-ng)
-	autotools_build "$d" --without-python --without-python3
-	say "make libcap-ng"
-	make -s -C "$d/_musl/src" -j"$JOBS" libcap-ng.la >/dev/null
-	make -s -C "$d/_musl/src" install-libLTLIBRARIES install-includeHEADERS >/dev/null
-	rm -f "$PREFIX/lib/libdrop_ambient.a" "$PREFIX/lib/libdrop_ambient.la"
-	record libcap-ng libcap-ng "$(dsc_version libcap-ng)" LGPL-2.1-or-later
-}
-
 # inih: Debian's libinih.a for ARCH (libinih-dev:arm64 through multiarch)
 # is plain C calling only libc functions that musl also has (fopen64, fgets,
 # __ctype_b_loc, ...), so it links as it is.  Set INIH_FROM_SOURCE=1 to
@@ -232,7 +221,6 @@ for what in "$@"; do
 	case $what in
 	release)
 		build_seccomp
-		build_capng
 		build_inih
 		record_musl
 		say "done: $PREFIX/lib: $(cd "$PREFIX/lib" && ls -- *.a | tr '\n' ' ')"

@@ -1,50 +1,60 @@
-/* caps.c - capability names and the drop, with libcap-ng. */
+/* caps.c - capability names and the drop, straight through capget(2),
+ * capset(2) and prctl(2).  (Not libcap-ng: its constructor read
+ * /proc/sys/kernel/cap_last_cap and probed prctl at every start of every
+ * muster, health and wait included, and it pulled sscanf and the
+ * floating-point scanner into the static binary, about 20 KB.) */
 #include "hooks/sandbox/caps.h"
 
-#include <cap-ng.h>
 #include <ctype.h>
 #include <errno.h>
+#include <linux/capability.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "conf/log.h"
+
+/* The kernel's names, by number (linux/capability.h, up to 6.x). */
+static const char *const names[] = {
+    "chown",	     "dac_override",	 "dac_read_search", "fowner",
+    "fsetid",	     "kill",		 "setgid",	    "setuid",
+    "setpcap",	     "linux_immutable",	 "net_bind_service", "net_broadcast",
+    "net_admin",     "net_raw",		 "ipc_lock",	    "ipc_owner",
+    "sys_module",    "sys_rawio",	 "sys_chroot",	    "sys_ptrace",
+    "sys_pacct",     "sys_admin",	 "sys_boot",	    "sys_nice",
+    "sys_resource",  "sys_time",	 "sys_tty_config",  "mknod",
+    "lease",	     "audit_write",	 "audit_control",   "setfcap",
+    "mac_override",  "mac_admin",	 "syslog",	    "wake_alarm",
+    "block_suspend", "audit_read",	 "perfmon",	    "bpf",
+    "checkpoint_restore"};
+#define NNAMES ((int)(sizeof(names) / sizeof(names[0])))
 
 /* "NET_BIND_SERVICE", for messages. */
 static const char *cap_name(int cap)
 {
-	const char *n = capng_capability_to_name((unsigned)cap);
-	static char up[64];
+	static char up[24];
 	size_t i;
 
-	if (!n)
+	if (cap < 0 || cap >= NNAMES)
 		return "?";
-	for (i = 0; n[i] && i + 1 < sizeof(up); i++)
-		up[i] = (char)toupper((unsigned char)n[i]);
+	for (i = 0; names[cap][i] && i + 1 < sizeof(up); i++)
+		up[i] = (char)toupper((unsigned char)names[cap][i]);
 	up[i] = '\0';
 	return up;
 }
 
 int cap_parse(const char *name)
 {
-	char low[64];
-	size_t i;
 	int cap;
 
 	if (!strncasecmp(name, "CAP_", 4))
 		name += 4;
-	if (!*name || strlen(name) >= sizeof(low))
-		return -EINVAL;
-	for (i = 0; name[i]; i++) {
-		if (!isalnum((unsigned char)name[i]) && name[i] != '_')
-			return -EINVAL;
-		low[i] = (char)tolower((unsigned char)name[i]);
-	}
-	low[i] = '\0';
-	cap = capng_name_to_capability(low);
-	if (cap < 0 || cap > 63)
-		return -EINVAL;
-	return cap;
+	for (cap = 0; cap < NNAMES; cap++)
+		if (!strcasecmp(name, names[cap]))
+			return cap;
+	return -EINVAL;
 }
 
 int caps_parse_list(const struct strlist *l, uint64_t *mask)
@@ -64,14 +74,35 @@ int caps_parse_list(const struct strlist *l, uint64_t *mask)
 	return 0;
 }
 
+/* The process's effective, permitted and inheritable sets (64 bits each:
+ * the kernel's version-3 layout is two 32-bit words per set).  Returns 0
+ * or -errno. */
+static int caps_get(uint64_t *eff, uint64_t *prm, uint64_t *inh)
+{
+	struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
+	struct __user_cap_data_struct d[2];
+
+	if (syscall(SYS_capget, &h, d))
+		return -errno;
+	*eff = d[0].effective | (uint64_t)d[1].effective << 32;
+	*prm = d[0].permitted | (uint64_t)d[1].permitted << 32;
+	*inh = d[0].inheritable | (uint64_t)d[1].inheritable << 32;
+	return 0;
+}
+
 int caps_check_available(uint64_t keep)
 {
-	int cap;
+	uint64_t eff, prm, inh;
+	int cap, r;
 
-	capng_get_caps_process();
+	if (!keep)
+		return 0; /* nothing to keep: nothing to ask the kernel */
+	if ((r = caps_get(&eff, &prm, &inh))) {
+		log_error("cannot read muster's capabilities: %s", strerror(-r));
+		return -EINVAL;
+	}
 	for (cap = 0; cap <= 63; cap++) {
-		if (!(keep & (1ull << cap)) ||
-		    capng_have_capability(CAPNG_PERMITTED, (unsigned)cap))
+		if (!(keep & (1ull << cap)) || (prm & (1ull << cap)))
 			continue;
 		log_error("--cap-keep %s: muster does not have this capability itself "
 			  "(see docker run --cap-add)",
@@ -83,8 +114,9 @@ int caps_check_available(uint64_t keep)
 
 bool caps_have_effective(int cap)
 {
-	capng_get_caps_process();
-	return capng_have_capability(CAPNG_EFFECTIVE, (unsigned)cap);
+	uint64_t eff, prm, inh;
+
+	return !caps_get(&eff, &prm, &inh) && (eff & (1ull << cap));
 }
 
 #define BSET_END 2
@@ -127,53 +159,51 @@ static int bset_unkept(uint64_t keep, uint64_t *out)
 
 int caps_drop_bounding(uint64_t keep, bool may_skip)
 {
-	uint64_t drop, left;
-	int cap, rc, r;
+	uint64_t eff, prm, inh, drop, left;
+	int cap, r, err = 0;
 
-	capng_get_caps_process();
+	/* read it all first: a read error drops nothing */
 	if ((r = bset_unkept(keep, &drop)))
 		return r;
 	for (cap = 0; cap <= 63; cap++)
-		if (drop & (1ull << cap))
-			capng_update(CAPNG_DROP, CAPNG_BOUNDING_SET, (unsigned)cap);
-	rc = capng_apply(CAPNG_SELECT_BOUNDS);
-	/* libcap-ng skips the drop without CAP_SETPCAP: check the result */
-	if ((r = bset_unkept(keep, &left)))
+		if ((drop & (1ull << cap)) && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) && !err)
+			err = errno;
+	/* check the result, whatever each drop said */
+	if ((r = bset_unkept(keep, &left)) || !left)
 		return r;
-	if (!left)
-		return 0;
-	capng_get_caps_process();
-	if (may_skip && capng_have_capabilities(CAPNG_SELECT_CAPS) == CAPNG_NONE) {
+	if (may_skip && !caps_get(&eff, &prm, &inh) && !(eff | prm | inh)) {
 		log_warn("capability bounding set left as it is: muster already "
 			 "runs without capabilities (no CAP_SETPCAP)");
 		return 0;
 	}
-	log_error("cannot drop %s from the capability bounding set "
-		  "(muster lacks CAP_SETPCAP; capng_apply: %d)",
-		  cap_name(__builtin_ctzll(left)), rc);
+	log_error("cannot drop %s from the capability bounding set (muster lacks CAP_SETPCAP): %s",
+		  cap_name(__builtin_ctzll(left)), strerror(err ? err : EPERM));
 	return -EPERM;
 }
 
 int caps_set(uint64_t keep, bool ambient)
 {
-	capng_select_t sel = CAPNG_SELECT_CAPS | CAPNG_SELECT_AMBIENT;
-	int cap, rc;
+	struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
+	struct __user_cap_data_struct d[2];
+	int i, cap;
 
-	/* effective, permitted, inheritable and ambient from scratch; the
-	 * ambient set is cleared, then raised (it needs P and I) */
-	capng_clear(CAPNG_SELECT_ALL);
-	for (cap = 0; cap <= 63; cap++) {
-		if (!(keep & (1ull << cap)))
-			continue;
-		capng_update(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED | CAPNG_INHERITABLE,
-			     (unsigned)cap);
-		if (ambient)
-			capng_update(CAPNG_ADD, CAPNG_AMBIENT, (unsigned)cap);
-	}
-	rc = capng_apply(sel);
-	if (rc) {
-		log_error("cannot set capabilities (capng_apply: %d): %s", rc, strerror(errno));
+	/* effective, permitted and inheritable from scratch; then the ambient
+	 * set is cleared, and raised (which needs P and I) */
+	for (i = 0; i < 2; i++)
+		d[i].effective = d[i].permitted = d[i].inheritable = (uint32_t)(keep >> (32 * i));
+	if (syscall(SYS_capset, &h, d)) {
+		log_error("cannot set capabilities: %s", strerror(errno));
 		return -EPERM;
 	}
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0)) {
+		log_error("cannot clear the ambient capabilities: %s", strerror(errno));
+		return -EPERM;
+	}
+	for (cap = 0; ambient && cap <= 63; cap++)
+		if ((keep & (1ull << cap)) && prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0)) {
+			log_error("cannot raise %s in the ambient set: %s", cap_name(cap),
+				  strerror(errno));
+			return -EPERM;
+		}
 	return 0;
 }

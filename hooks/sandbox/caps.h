@@ -1,4 +1,4 @@
-/* caps.h - capability names and the capability drop (libcap-ng).
+/* caps.h - capability names and the capability drop.
  *
  * Once a user or --cap-keep is given, every capability not kept leaves
  * every set, the bounding set included; the kept ones stay effective after

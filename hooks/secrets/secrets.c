@@ -216,19 +216,57 @@ static char *resolve(const char *path)
 	return out;
 }
 
-static bool in_secrets_dirs(const char *path, const struct strlist *dirs)
+/* The secrets dirs, resolved once for every NAME_FILE variable. */
+struct sdirs {
+	const struct strlist *given;
+	char **resolved; /* realpath(), NULL when it failed */
+	bool *gone;	 /* it does not exist */
+};
+
+static int sdirs_resolve(struct sdirs *d, const struct strlist *given)
 {
-	char *rp = resolve(path);
+	size_t i;
+
+	d->given = given;
+	d->resolved = calloc(given->n + 1, sizeof(*d->resolved));
+	d->gone = calloc(given->n + 1, sizeof(*d->gone));
+	if (!d->resolved || !d->gone)
+		return -ENOMEM;
+	for (i = 0; i < given->n; i++) {
+		d->resolved[i] = realpath(given->v[i].s, NULL);
+		d->gone[i] = !d->resolved[i] && (errno == ENOENT || errno == ENOTDIR);
+	}
+	return 0;
+}
+
+static void sdirs_free(struct sdirs *d)
+{
+	size_t i;
+
+	for (i = 0; d->resolved && i < d->given->n; i++)
+		free(d->resolved[i]);
+	free(d->resolved);
+	free(d->gone);
+}
+
+/* Whether `path` lies inside a secrets dir, symlinks resolved.  Nothing
+ * resolves to inside a directory that does not exist, so against such a
+ * dir (no /run/secrets outside Docker and Kubernetes) the path as written
+ * decides, and no *_FILE variable costs a realpath() there. */
+static bool in_secrets_dirs(const char *path, const struct sdirs *d)
+{
+	char *rp = NULL;
 	bool in = false;
 	size_t i;
 
-	if (!rp)
-		return false;
-	for (i = 0; i < dirs->n && !in; i++) {
-		char *rd = realpath(dirs->v[i].s, NULL);
-
-		in = path_inside(rp, rd ? rd : dirs->v[i].s);
-		free(rd);
+	for (i = 0; i < d->given->n && !in; i++) {
+		if (d->gone[i]) {
+			in = path_inside(path, d->given->v[i].s);
+			continue;
+		}
+		if (!rp && !(rp = resolve(path)))
+			return false;
+		in = path_inside(rp, d->resolved[i] ? d->resolved[i] : d->given->v[i].s);
 	}
 	free(rp);
 	return in;
@@ -245,7 +283,7 @@ static bool named(const char *name, const struct strlist *names)
 }
 
 /* Expand one NAME_FILE variable (`var`), if it is a secret. */
-static int expand_one(const struct muster_conf *c, const char *var)
+static int expand_one(const struct muster_conf *c, const struct sdirs *dirs, const char *var)
 {
 	const char *path = getenv(var), *cur;
 	size_t nl = strlen(var) - 5, len;
@@ -257,7 +295,7 @@ static int expand_one(const struct muster_conf *c, const char *var)
 	name[nl] = '\0';
 	if (!path || !*path || !env_name_valid(name))
 		return 0;
-	if (!named(name, &c->secret_names) && !in_secrets_dirs(path, &c->secrets_dirs))
+	if (!named(name, &c->secret_names) && !in_secrets_dirs(path, dirs))
 		return 0;
 	cur = getenv(name);
 	if (cur && *cur) {
@@ -278,6 +316,7 @@ static int expand_one(const struct muster_conf *c, const char *var)
 
 int secrets_load(const struct muster_conf *c)
 {
+	struct sdirs dirs = {.given = &c->secrets_dirs};
 	char **vars = NULL;
 	size_t n = 0, i;
 	int r = 0;
@@ -302,10 +341,15 @@ int secrets_load(const struct muster_conf *c)
 		vars = nv;
 		n++;
 	}
+	if (n && !r && sdirs_resolve(&dirs, &c->secrets_dirs)) {
+		log_error("out of memory loading secrets");
+		r = -EINVAL;
+	}
 	for (i = 0; i < n && !r; i++)
-		r = expand_one(c, vars[i]);
+		r = expand_one(c, &dirs, vars[i]);
 	for (i = 0; i < n; i++)
 		free(vars[i]);
 	free(vars);
+	sdirs_free(&dirs);
 	return r ? -EINVAL : 0;
 }

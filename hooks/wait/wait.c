@@ -206,18 +206,36 @@ static void report(struct target *t, size_t n, int64_t start, int64_t now, int f
 	}
 }
 
-static int loop(struct target *t, size_t n, int64_t timeout_ms, int abort_fd)
+/* Tell ctl which targets are still awaited ("a, b"): at the start and
+ * whenever one turns ready. */
+static void tell_pending(const struct wait_ctl *ctl, const struct target *t, size_t n)
+{
+	char buf[512];
+	size_t i, pos = 0;
+
+	if (!ctl->on_pending)
+		return;
+	buf[0] = '\0';
+	for (i = 0; i < n && pos < sizeof(buf); i++)
+		if (!t[i].ready)
+			pos += (size_t)snprintf(buf + pos, sizeof(buf) - pos, "%s%s",
+						pos ? ", " : "", t[i].u.display);
+	ctl->on_pending(ctl->arg, buf);
+}
+
+static int loop(struct target *t, size_t n, int64_t timeout_ms, const struct wait_ctl *ctl)
 {
 	int64_t start = mono_ms(), deadline = timeout_ms > 0 ? start + timeout_ms : INT64_MAX;
 	int64_t next_report = start + REPORT_MS;
 	struct pollfd *pfd = calloc(n + 1, sizeof(*pfd));
-	size_t i, nready;
+	size_t i, nready = 0;
 
 	if (!pfd)
 		return -ENOMEM;
+	tell_pending(ctl, t, n);
 	for (;;) {
 		int64_t now = mono_ms(), wake = deadline < next_report ? deadline : next_report;
-		size_t np = 0;
+		size_t np = 0, before = nready;
 
 		nready = 0;
 		for (i = 0; i < n; i++) {
@@ -231,6 +249,8 @@ static int loop(struct target *t, size_t n, int64_t timeout_ms, int abort_fd)
 		}
 		if (nready == n)
 			break;
+		if (nready != before)
+			tell_pending(ctl, t, n);
 		if (now >= deadline) {
 			report(t, n, start, now, 1);
 			free(pfd);
@@ -241,7 +261,7 @@ static int loop(struct target *t, size_t n, int64_t timeout_ms, int abort_fd)
 			next_report += REPORT_MS;
 			continue;
 		}
-		pfd[np++] = (struct pollfd){.fd = abort_fd, .events = POLLIN};
+		pfd[np++] = (struct pollfd){.fd = ctl->abort_fd, .events = POLLIN};
 		for (i = 0; i < n; i++) {
 			int64_t w = t[i].running ? attempt_wake(&t[i].a) : t[i].next_try;
 
@@ -262,7 +282,10 @@ static int loop(struct target *t, size_t n, int64_t timeout_ms, int abort_fd)
 			free(pfd);
 			return -errno;
 		}
-		if (abort_fd >= 0 && pfd[0].revents) {
+		/* a signal: the caller says whether it ends the wait; the targets
+		 * keep their state either way */
+		if (ctl->abort_fd >= 0 && pfd[0].revents &&
+		    (!ctl->on_abort_fd || ctl->on_abort_fd(ctl->arg))) {
 			free(pfd);
 			return -ECANCELED;
 		}
@@ -313,6 +336,13 @@ static int checks(const struct wait_http *http, struct target *t, size_t n, char
 int wait_all(const struct strlist *urls, const struct wait_http *http, int64_t timeout_ms,
 	     int abort_fd)
 {
+	const struct wait_ctl ctl = {.abort_fd = abort_fd, .http = http};
+
+	return wait_all_ctl(urls, timeout_ms, &ctl);
+}
+
+int wait_all_ctl(const struct strlist *urls, int64_t timeout_ms, const struct wait_ctl *ctl)
+{
 	struct target *t;
 	char **hdrs = NULL;
 	int r;
@@ -326,10 +356,10 @@ int wait_all(const struct strlist *urls, const struct wait_http *http, int64_t t
 	}
 	r = parse_all(urls, t);
 	if (r == 0)
-		r = checks(http, t, urls->n, &hdrs);
+		r = checks(ctl->http, t, urls->n, &hdrs);
 	if (r == 0)
-		r = loop(t, urls->n, timeout_ms, abort_fd);
+		r = loop(t, urls->n, timeout_ms, ctl);
 	free_targets(t, urls->n);
-	probe_headers_free(hdrs, hdrs ? http->headers->n : 0);
+	probe_headers_free(hdrs, hdrs ? ctl->http->headers->n : 0);
 	return r;
 }

@@ -3,6 +3,7 @@
 #ifndef MUSTER_WAIT_H
 #define MUSTER_WAIT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "conf/conf.h"
@@ -31,6 +32,24 @@ struct wait_http {
  * URL or a header with a bad or unset ${NAME}, -ENOMEM. */
 int wait_all(const struct strlist *urls, const struct wait_http *http, int64_t timeout_ms,
 	     int abort_fd);
+
+/* What wait_all_ctl() does when its abort fd is readable, and whom it tells
+ * which targets are still awaited (PID 1 during the start). */
+struct wait_ctl {
+	int abort_fd; /* polled, never read here; -1: none */
+	/* abort_fd is readable: returns true to end the wait (-ECANCELED),
+	 * false to go on with every target's state (backoff, readiness, the
+	 * deadline) kept.  NULL: always ends it. */
+	bool (*on_abort_fd)(void *arg);
+	/* the targets not ready yet, "a, b" (display form: no password); at
+	 * the start and whenever one turns ready.  NULL: nobody asks. */
+	void (*on_pending)(void *arg, const char *pending);
+	void *arg;
+	const struct wait_http *http; /* the http:// waits' checks; NULL: none */
+};
+
+/* wait_all() with the abort fd's meaning and the progress up to `ctl`. */
+int wait_all_ctl(const struct strlist *urls, int64_t timeout_ms, const struct wait_ctl *ctl);
 
 /* The backoff schedule, exposed for the unit tests: the delay before the
  * next attempt after `fails` consecutive failures of kind `kind`, before

@@ -18,6 +18,7 @@
 #include "conf/log.h"
 #include "hooks/wait/probe.h"
 #include "hooks/wait/proto/proto.h"
+#include "init/pid1/phase.h"
 
 #define LINE_MAX_OUT 2048
 
@@ -98,24 +99,21 @@ static bool probe_one(const char *raw, const struct probe_opts *base, int64_t de
 	return ok;
 }
 
-int health_run(const struct muster_conf *c)
+int health_probe_all(const struct muster_conf *c, char *line, size_t len)
 {
 	const struct strlist *urls = &c->health_urls;
 	struct probe_opts o;
-	char line[LINE_MAX_OUT], what[1024], why[512] = "", **hdrs = NULL;
+	char what[1024], why[512] = "", **hdrs = NULL;
 	struct ere *body = NULL;
 	int64_t deadline;
 	size_t i, pos = 0, bad;
 	bool healthy = true;
 
-	if (!urls->n)
-		return verdict(false,
-			       "no URL to probe: give one, or [health] url in the config file");
-	if (load_environment(c, why, sizeof(why)) ||
-	    probe_headers_expand(&c->health_headers, &hdrs, &bad, why, sizeof(why)) ||
+	if (probe_headers_expand(&c->health_headers, &hdrs, &bad, why, sizeof(why)) ||
 	    (c->health_body && ere_compile(c->health_body, &body, why, sizeof(why)))) {
 		probe_headers_free(hdrs, c->health_headers.n);
-		return verdict(false, why[0] ? why : "out of memory");
+		snprintf(line, len, "%s", why[0] ? why : "out of memory");
+		return 0;
 	}
 	memset(&o, 0, sizeof(o));
 	o.expect = c->health_expect;
@@ -130,12 +128,26 @@ int health_run(const struct muster_conf *c)
 	for (i = 0; i < urls->n && healthy; i++) {
 		healthy = probe_one(urls->v[i].s, &o, deadline, what, sizeof(what));
 		if (!healthy)
-			snprintf(line, sizeof(line), "%s", what);
-		else if (pos < sizeof(line))
-			pos += (size_t)snprintf(line + pos, sizeof(line) - pos, "%s%s",
-						pos ? ", " : "", what);
+			snprintf(line, len, "%s", what);
+		else if (pos < len)
+			pos += (size_t)snprintf(line + pos, len - pos, "%s%s", pos ? ", " : "", what);
 	}
 	probe_headers_free(hdrs, c->health_headers.n);
 	ere_free(body);
-	return verdict(healthy, line);
+	return healthy;
+}
+
+int health_run(const struct muster_conf *c)
+{
+	char line[LINE_MAX_OUT], why[512] = "";
+
+	/* inside a container whose PID 1 is muster: not healthy before the
+	 * workload runs, nor once it drains or stops, whatever a probe says */
+	if (phase_lookup(line, sizeof(line)) && strcmp(line, "running"))
+		return verdict(0, line);
+	if (!c->health_urls.n)
+		return verdict(0, "no URL to probe: give one, or [health] url in the config file");
+	if (load_environment(c, why, sizeof(why)))
+		return verdict(0, why);
+	return verdict(health_probe_all(c, line, sizeof(line)), line);
 }

@@ -10,10 +10,22 @@
 #ifndef MUSTER_HEALTH_H
 #define MUSTER_HEALTH_H
 
+#include <stddef.h>
+
 #include "conf/conf.h"
 
-/* Returns 0 healthy, 1 unhealthy (never anything else: Docker reserves 2). */
+/* Inside a container whose PID 1 is muster (init/pid1/phase.h): unhealthy
+ * with PID 1's phase ("starting (waiting for redis://cache:6379)",
+ * "draining", "stopping") unless the workload runs; then, as everywhere
+ * else, the probe.  Returns 0 healthy, 1 unhealthy (never anything else:
+ * Docker reserves 2). */
 int health_run(const struct muster_conf *c);
+
+/* Probe every URL of c->health_urls (the environment already holds the
+ * secrets) under one --timeout, with its --expect, headers and unix
+ * socket; writes the line to print (no "healthy: " prefix) to `line`.
+ * Returns 1 healthy, 0 not.  Prints nothing. */
+int health_probe_all(const struct muster_conf *c, char *line, size_t len);
 
 /* For main() when the configuration could not even be read. */
 void health_report_config_error(void);

@@ -34,7 +34,7 @@ pid_t procs_stat_ppid(const char *stat, size_t len)
 	return (pid_t)v;
 }
 
-int procs_signal_children(int sig)
+int procs_signal_children(int sig, pid_t except)
 {
 	DIR *d = opendir("/proc");
 	struct dirent *e;
@@ -58,7 +58,7 @@ int procs_signal_children(int sig)
 		close(fd);
 		if (len <= 0)
 			continue;
-		if (procs_stat_ppid(buf, (size_t)len) == self) {
+		if (procs_stat_ppid(buf, (size_t)len) == self && atoi(e->d_name) != except) {
 			kill((pid_t)atoi(e->d_name), sig);
 			n++;
 		}

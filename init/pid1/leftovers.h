@@ -9,7 +9,8 @@
  * Pure: the comm field may hold spaces and parentheses. */
 pid_t procs_stat_ppid(const char *stat, size_t len);
 
-/* Send sig to every direct child of this process.  Returns how many. */
-int procs_signal_children(int sig);
+/* Send sig to every direct child of this process but `except` (0: none).
+ * Returns how many. */
+int procs_signal_children(int sig, pid_t except);
 
 #endif

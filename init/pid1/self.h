@@ -13,4 +13,11 @@
  * is a convenience: its failure is one warning line and 0. */
 int pid1_setup(const struct muster_conf *c);
 
+/* Once the workload runs: drop muster's mappings of its own code and
+ * read-only data (madvise MADV_DONTNEED on the non-writable PT_LOAD
+ * segments).  The setup touched most of them, fault-around mapped the
+ * rest; the supervision loop needs a few, which come back from the page
+ * cache on first use.  Nothing writable is touched.  Never fails. */
+void pid1_release_setup_pages(void);
+
 #endif

@@ -32,6 +32,11 @@ struct sup_result {
 /* TERM, INT, QUIT or the --pdeathsig signal: the ones that stop muster. */
 bool sup_is_stop_signal(const struct muster_conf *c, int sig);
 
+/* While no child runs (the waits): read one signal from the signalfd and
+ * reap any orphan.  Returns the signal when it is a stop signal, else 0:
+ * other signals have nowhere to go (logged at debug level). */
+int sup_idle_signal(const struct muster_conf *c);
+
 /* Run a pre-start hook to completion under PID-1 supervision: signals are
  * forwarded to it, zombies reaped; after timeout_ms (0 = none) it gets
  * TERM, then KILL after the grace.  Returns 0 and fills r, or -errno when

@@ -154,3 +154,20 @@ def read_line(stream, timeout=5.0):
 
 def fixture(name):
     return os.path.join(FIXTURES, name)
+
+
+def start_sigcatch(args=(), exitsig=15, code=0, pid1=True):
+    """muster ARGS -- sigcatch EXITSIG CODE, once sigcatch is ready: (proc,
+    the pid to signal: muster's, as seen from here)."""
+    p = spawn(list(args) + ["--", fixture("sigcatch"), str(int(exitsig)), str(code)],
+              pid1=pid1)
+    pid = pid1_host_pid(p) if pid1 else p.pid
+    assert read_line(p.stdout) == "ready\n"
+    return p, pid
+
+
+def stop_sigcatch(p, pid, code=0):
+    """TERM to muster: sigcatch reports it and exits with `code`."""
+    os.kill(pid, 15)
+    assert read_line(p.stdout) == "15\n"
+    assert p.wait(10) == code

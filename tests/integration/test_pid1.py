@@ -8,7 +8,7 @@ import time
 import pytest
 
 from conftest import (MUSTER, clean_env, fixture, pid1_host_pid,
-                      read_line, run, spawn)
+                      read_line, run, spawn, start_sigcatch)
 
 FORWARDABLE = [s for s in range(1, 65)
                if s not in (signal.SIGKILL, signal.SIGSTOP, signal.SIGCHLD, 32, 33)]
@@ -91,15 +91,8 @@ def test_version_and_help():
     assert r.returncode == 0 and "--grace" in r.stdout and "MUSTER_" in r.stdout
 
 
-def _start_sigcatch(args=(), exitsig=signal.SIGTERM, code=0):
-    p = spawn(list(args) + ["--", fixture("sigcatch"), str(int(exitsig)), str(code)])
-    host = pid1_host_pid(p)
-    assert read_line(p.stdout) == "ready\n"
-    return p, host
-
-
 def test_every_forwardable_signal_reaches_workload():
-    p, host = _start_sigcatch()
+    p, host = start_sigcatch()
     got = []
     for s in FORWARDABLE:
         if s == signal.SIGTERM:
@@ -124,20 +117,20 @@ def test_glibc_internal_signals_are_forwarded_not_fatal(sig):
 
 
 def test_exit_code_after_forwarded_term():
-    p, host = _start_sigcatch(code=7)
+    p, host = start_sigcatch(code=7)
     os.kill(host, signal.SIGTERM)
     assert p.wait(10) == 7
 
 
 def test_rewrite_term_to_quit():
-    p, host = _start_sigcatch(["-r", "TERM:QUIT"], exitsig=signal.SIGQUIT, code=3)
+    p, host = start_sigcatch(["-r", "TERM:QUIT"], exitsig=signal.SIGQUIT, code=3)
     os.kill(host, signal.SIGTERM)
     assert read_line(p.stdout) == "%d\n" % signal.SIGQUIT
     assert p.wait(10) == 3
 
 
 def test_rewrite_to_zero_drops_the_signal():
-    p, host = _start_sigcatch(["-r", "USR1:0"])
+    p, host = start_sigcatch(["-r", "USR1:0"])
     os.kill(host, signal.SIGUSR1)
     os.kill(host, signal.SIGUSR2)
     assert read_line(p.stdout) == "%d\n" % signal.SIGUSR2
@@ -159,7 +152,7 @@ def test_rewrite_from_env_twin():
 
 
 def test_remap_exit_code():
-    p, host = _start_sigcatch(["-e", "143"])
+    p, host = start_sigcatch(["-e", "143"])
     os.kill(host, signal.SIGTERM)  # sigcatch exits 0 here; now the JVM case:
     assert p.wait(10) == 0
     r = run(["-e", "143", "--", "sh", "-c", "kill -TERM $$"])
@@ -304,3 +297,20 @@ def test_idle_pid1_uses_no_cpu():
     after = switches()
     assert p.wait(10) == 0
     assert len(before) == 2 and after == before
+
+
+def test_pid1_leaves_its_start_directory(tmp_path):
+    # the workload starts where muster was started; PID 1 itself then moves
+    # to / so that it does not pin that directory's mount (as dumb-init)
+    p = spawn(["--", "sh", "-c", "pwd; exec sleep 30"], cwd=tmp_path)
+    host = pid1_host_pid(p)
+    assert read_line(p.stdout) == f"{tmp_path}\n"
+    for _ in range(500):
+        if os.readlink(f"/proc/{host}/cwd") == "/":
+            break
+        time.sleep(0.01)
+    try:
+        assert os.readlink(f"/proc/{host}/cwd") == "/"
+    finally:
+        os.kill(host, signal.SIGTERM)
+        assert p.wait(10) == 128 + signal.SIGTERM

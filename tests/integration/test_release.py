@@ -22,10 +22,8 @@ is_release = pytest.mark.skipif(not os.path.exists(SBOM),
 
 # what each library linked in is, by licence: the facts of Debian 12's
 # source packages, which build-third-party.sh records
-LICENCES = {"libseccomp": "LGPL-2.1-only", "libcap-ng": "LGPL-2.1-or-later",
-            "inih": "BSD-3-Clause", "musl": "MIT"}
-SOURCES = {"libseccomp": "libseccomp", "libcap-ng": "libcap-ng", "inih": "libinih",
-           "musl": "musl"}
+LICENCES = {"libseccomp": "LGPL-2.1-only", "inih": "BSD-3-Clause", "musl": "MIT"}
+SOURCES = {"libseccomp": "libseccomp", "inih": "libinih", "musl": "musl"}
 
 
 def version():
@@ -51,7 +49,7 @@ def built_versions():
     .dsc that build-third-party.sh unpacked, or the Debian package it took
     (inih) or compiled against (musl)."""
     out = {}
-    for name in ("libseccomp", "libcap-ng"):
+    for name in ("libseccomp",):
         dsc = sorted(f for f in os.listdir(os.path.join(TP, "src"))
                      if f.startswith(name + "_") and f.endswith(".dsc"))[-1]
         with open(os.path.join(TP, "src", dsc)) as f:
@@ -80,7 +78,6 @@ def test_version_names_every_library_linked_in():
     assert (r.returncode, r.stderr) == (0, "")
     assert r.stdout == (f"muster {version()}\n"
                         f"inih {v['inih']} BSD-3-Clause\n"
-                        f"libcap-ng {v['libcap-ng']} LGPL-2.1-or-later\n"
                         f"libseccomp {v['libseccomp']} LGPL-2.1-only\n"
                         f"musl {v['musl']} MIT\n")
 
@@ -127,7 +124,7 @@ def test_sbom_is_spdx_2_3_of_this_binary():
 def test_sbom_lists_each_library_with_its_built_version_licence_and_source():
     v = built_versions()
     libs = sbom_libraries()
-    assert sorted(libs) == ["inih", "libcap-ng", "libseccomp", "musl"]
+    assert sorted(libs) == ["inih", "libseccomp", "musl"]
     for name, p in libs.items():
         src = SOURCES[name]
         purl = f"pkg:deb/debian/{src}@{v[name].replace('+', '%2B')}?arch=source&distro=debian-12"
@@ -149,7 +146,7 @@ def test_sbom_relationships_static_links():
     assert rel[1:] == [{"spdxElementId": "SPDXRef-Package-muster",
                         "relationshipType": "STATIC_LINK",
                         "relatedSpdxElement": f"SPDXRef-Package-{n}"}
-                       for n in ("inih", "libcap-ng", "libseccomp", "musl")]
+                       for n in ("inih", "libseccomp", "musl")]
 
 
 def commit_epoch():

@@ -110,6 +110,7 @@ static void test_dump_all(void **state)
 			    "kill_group = false ; default\n"
 			    "rewrite = TERM:QUIT ; /etc/muster.ini:3\n"
 			    "grace = 1500ms ; command line\n"
+			    "stop_delay = 0 ; default\n"
 			    "subreaper = false ; default\n"
 			    "remap_exit = 130, 143 ; /etc/muster.ini:4\n"
 			    "# pdeathsig =\n"

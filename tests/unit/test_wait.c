@@ -133,6 +133,63 @@ static void t_abort(void **st)
 	close(p[1]);
 }
 
+/* wait_all_ctl: a callback that says "go on" keeps the wait going with
+ * its state (the ready target is not probed again: one pending report per
+ * change); the pending list names what is not ready yet. */
+struct ctl_seen {
+	int fd, calls, reports;
+	char last[256];
+	const char *create;
+};
+
+static bool go_on(void *arg)
+{
+	struct ctl_seen *c = arg;
+	char ch;
+
+	assert_int_equal(read(c->fd, &ch, 1), 1);
+	c->calls++;
+	fclose(fopen(c->create, "w")); /* the second target turns ready */
+	return false;
+}
+
+static void pending(void *arg, const char *what)
+{
+	struct ctl_seen *c = arg;
+
+	c->reports++;
+	snprintf(c->last, sizeof(c->last), "%s", what);
+}
+
+static void t_abort_callback(void **st)
+{
+	char path[] = "/tmp/muster-test-ctl-XXXXXX";
+	struct strlist l = {0};
+	int p[2], fd = mkstemp(path);
+	struct ctl_seen seen = {.create = path};
+	struct wait_ctl ctl = {.on_abort_fd = go_on, .on_pending = pending, .arg = &seen};
+	char url[64];
+
+	assert_true(fd >= 0);
+	close(fd);
+	unlink(path);
+	assert_int_equal(pipe(p), 0);
+	assert_int_equal(write(p[1], "x", 1), 1);
+	seen.fd = ctl.abort_fd = p[0];
+	urls(&l, "file:///");
+	snprintf(url, sizeof(url), "file://%s", path);
+	urls(&l, url);
+	assert_int_equal(wait_all_ctl(&l, 5000, &ctl), 0);
+	assert_int_equal(seen.calls, 1);
+	/* "both", then only the second once file:/// is ready */
+	assert_int_equal(seen.reports, 2);
+	assert_string_equal(seen.last, url);
+	unlink(path);
+	strlist_clear(&l);
+	close(p[0]);
+	close(p[1]);
+}
+
 static void t_expand_env(void **st)
 {
 	struct strlist l = {0};
@@ -344,6 +401,7 @@ int main(void)
 	    cmocka_unit_test(t_malformed_first),
 	    cmocka_unit_test(t_timeout),
 	    cmocka_unit_test(t_abort),
+	    cmocka_unit_test(t_abort_callback),
 	    cmocka_unit_test(t_expand_env),
 	    cmocka_unit_test(t_probe_once),
 	    cmocka_unit_test(t_probe_unix),
