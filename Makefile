@@ -10,8 +10,9 @@ WARN      := -Wall -Wextra -Werror -Wmissing-prototypes -Wshadow -Wno-unused-par
 CFLAGS    ?= -Os -g
 # Every include is by path from the repository root: #include "hooks/wait/wait.h".
 CPPFLAGS  += -I. -DMUSTER_VERSION='"$(VERSION)"'
-# The one link line for the third-party libraries (size work: issue 6).
-LIBS      := -lseccomp -lcap-ng -linih
+# The one link line for the third-party libraries (size work: issue 6;
+# BearSSL for https://, rediss://, grpcs://: issue 14).
+LIBS      := -lseccomp -lcap-ng -linih -lbearssl
 
 # `make release`: the same sources and LIBS, linked statically against musl
 # and the third-party libraries packaging/build-third-party.sh builds with
@@ -58,9 +59,11 @@ FUZZ_RUNS ?=
 PYTHON    ?= /usr/bin/python3
 
 # Debian 12 packages the build, the tests and the benchmarks need.
-DEPS_BUILD := build-essential pkg-config libcap-ng-dev libseccomp-dev libinih-dev file
+DEPS_BUILD := build-essential pkg-config libcap-ng-dev libseccomp-dev libinih-dev libbearssl-dev \
+              file
 DEPS_TEST  := libcmocka-dev python3 python3-pytest util-linux busybox-static runc valgrind \
-              redis-server redis-tools postgresql postgresql-client iproute2 procps
+              redis-server redis-tools postgresql postgresql-client iproute2 procps \
+              openssl python3-grpcio
 DEPS_FUZZ  := clang libclang-rt-14-dev
 DEPS_BENCH := tini dumb-init catatonit hyperfine wait-for-it curl
 # make release / make deb (third-party sources: apt-get source, gperf for

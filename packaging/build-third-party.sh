@@ -1,10 +1,11 @@
 #!/bin/sh
-# build-third-party.sh - libseccomp, libcap-ng and inih as static musl
-# libraries, from Debian 12's own source packages, for `make release`.
+# build-third-party.sh - libseccomp, libcap-ng, inih and BearSSL as static
+# musl libraries, from Debian 12's own source packages, for `make release`.
 #
 #   packaging/build-third-party.sh [OUTDIR]     (default build/third_party)
 #
-# Result: OUTDIR/musl/include and OUTDIR/musl/lib/{libseccomp,libcap-ng,libinih}.a
+# Result: OUTDIR/musl/include and
+# OUTDIR/musl/lib/{libseccomp,libcap-ng,libinih,libbearssl}.a
 # Idempotent: a library already in OUTDIR/musl/lib is not rebuilt; the
 # sources are fetched once into OUTDIR/src (never committed).
 #
@@ -135,7 +136,28 @@ build_inih() {
 	cp "$d/ini.h" "$PREFIX/include/ini.h"
 }
 
+# ---- BearSSL (TLS for https://, rediss://, grpcs://; issue 14) -------------
+# A self-contained block: Debian's source package `bearssl` (0.6 in Debian
+# 12), built with its own makefiles (conf/Unix.mk) and only the `lib`
+# target: no shared library, no tools, no tests.  CC and CFLAGS are given
+# on make's command line, so they replace Unix.mk's (no -fPIC: the library
+# goes into a static binary).  BUILD=_musl keeps the objects out of the
+# source's own build/ directory.  Headers go to musl/include/ as bearssl.h
+# and bearssl_*.h, so <bearssl.h> names the same API as Debian's
+# libbearssl-dev for the glibc build.
+build_bearssl() {
+	[ -f "$PREFIX/lib/libbearssl.a" ] && { say "libbearssl.a: cached"; return 0; }
+	d=$(fetch bearssl)
+	say "make bearssl (CC=$CC, static library only)"
+	make -s -C "$d" -j"$JOBS" CONF=Unix BUILD=_musl CC="$CC" AR=ar \
+		CFLAGS="$CPPFLAGS_TP $CFLAGS_TP" lib >/dev/null
+	cp "$d/_musl/libbearssl.a" "$PREFIX/lib/libbearssl.a"
+	cp "$d"/inc/bearssl*.h "$PREFIX/include/"
+}
+# ---- end of BearSSL ---------------------------------------------------------
+
 build_seccomp
 build_capng
 build_inih
+build_bearssl
 say "done: $PREFIX/lib: $(cd "$PREFIX/lib" && ls -- *.a | tr '\n' ' ')"

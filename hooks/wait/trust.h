@@ -1,0 +1,38 @@
+/* trust.h - what the TLS connections of one run share, loaded once and
+ * only when a target needs TLS: the CA bundle as BearSSL trust anchors,
+ * the client certificate chain and key (mutual TLS), and --insecure. */
+#ifndef MUSTER_TRUST_H
+#define MUSTER_TRUST_H
+
+#include <bearssl.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#define TLS_DEFAULT_CA "/etc/ssl/certs/ca-certificates.crt"
+
+struct tls_settings {
+	const char *cacert; /* NULL: $SSL_CERT_FILE, else TLS_DEFAULT_CA */
+	const char *cert;   /* client certificate chain (PEM), NULL: none */
+	const char *key;    /* its private key (PEM: RSA, EC or PKCS#8) */
+	bool insecure;	    /* no verification at all (a warning says so) */
+};
+
+struct tls_trust {
+	br_x509_trust_anchor *ta;
+	size_t nta;
+	br_x509_certificate *chain; /* client certificate chain, NULL: none */
+	size_t nchain;
+	br_skey_decoder_context *key; /* its key, decoded */
+	bool insecure;
+	char cafile[256]; /* the bundle, for messages */
+};
+
+/* Load what `s` names into *t (logs the one error line).  Returns 0,
+ * -EINVAL for --cert without --key or the reverse, -errno when a file
+ * cannot be read, -ENODATA when it holds no usable certificate or key. */
+int tls_trust_load(struct tls_trust *t, const struct tls_settings *s);
+
+/* Free what tls_trust_load() allocated (safe on a zeroed struct). */
+void tls_trust_free(struct tls_trust *t);
+
+#endif
