@@ -1,16 +1,13 @@
 /* certname.c - the host check of a server certificate (see certname.h). */
 #include "hooks/wait/certname.h"
 
+#include "hooks/wait/der.h"
+
 #include <arpa/inet.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
-
-struct der {
-	const uint8_t *p;
-	size_t n;
-};
 
 struct check {
 	const char *host;
@@ -21,32 +18,6 @@ struct check {
 	char *names;
 	size_t nlen, used;
 };
-
-/* One TLV of *d into *val; advances d.  Returns its tag, or -1. */
-static int tlv(struct der *d, struct der *val)
-{
-	size_t len, k = 2, nb;
-	int tag;
-
-	if (d->n < 2 || (d->p[0] & 0x1f) == 0x1f)
-		return -1;
-	tag = d->p[0];
-	len = d->p[1];
-	if (len & 0x80) {
-		nb = len & 0x7f;
-		if (nb == 0 || nb > 3 || d->n - 2 < nb)
-			return -1;
-		for (len = 0; nb--;)
-			len = len << 8 | d->p[k++];
-	}
-	if (len > d->n - k)
-		return -1;
-	val->p = d->p + k;
-	val->n = len;
-	d->p += k + len;
-	d->n -= k + len;
-	return tag;
-}
 
 static void add_name(struct check *c, const char *s, size_t n)
 {
@@ -109,30 +80,28 @@ static int san(struct check *c, struct der ext)
 	struct der seq, v;
 	int tag;
 
-	if (tlv(&ext, &seq) != 0x30 || ext.n)
+	if (der_next(&ext, &seq, NULL) != 0x30 || ext.n)
 		return -1;
 	while (seq.n) {
-		if ((tag = tlv(&seq, &v)) < 0)
+		if ((tag = der_next(&seq, &v, NULL)) < 0)
 			return -1;
 		general_name(c, tag, &v);
 	}
 	return 0;
 }
 
-static int extensions(struct check *c, struct der x)
+static int extensions(struct check *c, struct der seq)
 {
 	static const uint8_t san_oid[] = {0x55, 0x1d, 0x11};
-	struct der seq, ext, oid, v;
+	struct der ext, oid, v;
 	int tag;
 
-	if (tlv(&x, &seq) != 0x30)
-		return -1;
 	while (seq.n) {
-		if (tlv(&seq, &ext) != 0x30 || tlv(&ext, &oid) != 0x06)
+		if (der_next(&seq, &ext, NULL) != 0x30 || der_next(&ext, &oid, NULL) != 0x06)
 			return -1;
-		tag = tlv(&ext, &v);
+		tag = der_next(&ext, &v, NULL);
 		if (tag == 0x01) /* critical */
-			tag = tlv(&ext, &v);
+			tag = der_next(&ext, &v, NULL);
 		if (tag != 0x04)
 			return -1;
 		if (oid.n == sizeof(san_oid) && !memcmp(oid.p, san_oid, oid.n) && san(c, v))
@@ -148,10 +117,10 @@ static int common_name(struct check *c, struct der subject)
 	struct der set, atv, oid, v, cn = {NULL, 0};
 
 	while (subject.n) {
-		if (tlv(&subject, &set) != 0x31)
+		if (der_next(&subject, &set, NULL) != 0x31)
 			return -1;
 		while (set.n) {
-			if (tlv(&set, &atv) != 0x30 || tlv(&atv, &oid) != 0x06 || tlv(&atv, &v) < 0)
+			if (der_next(&set, &atv, NULL) != 0x30 || der_next(&atv, &oid, NULL) != 0x06 || der_next(&atv, &v, NULL) < 0)
 				return -1;
 			if (oid.n == sizeof(cn_oid) && !memcmp(oid.p, cn_oid, oid.n))
 				cn = v;
@@ -165,38 +134,12 @@ static int common_name(struct check *c, struct der subject)
 	return 0;
 }
 
-/* TBSCertificate: [0] version, serial, signature, issuer, validity,
- * subject, subjectPublicKeyInfo, [1], [2], [3] extensions. */
-static int tbs(struct check *c, struct der t)
-{
-	struct der v, subject = {NULL, 0};
-	int tag, k;
-
-	if (t.n && t.p[0] == 0xa0 && tlv(&t, &v) < 0)
-		return -1;
-	for (k = 0; k < 5; k++) {
-		tag = tlv(&t, &v);
-		if (tag != (k ? 0x30 : 0x02))
-			return -1;
-		if (k == 4)
-			subject = v;
-	}
-	if (tlv(&t, &v) != 0x30)
-		return -1;
-	while (t.n) {
-		if ((tag = tlv(&t, &v)) < 0)
-			return -1;
-		if (tag == 0xa3 && extensions(c, v))
-			return -1;
-	}
-	return c->any ? 0 : common_name(c, subject);
-}
-
 enum cert_name certname_check(const uint8_t *der, size_t n, const char *host, char *names,
 			      size_t nlen)
 {
-	struct der d = {der, n}, cert, t;
 	struct check c = {.host = host, .names = names, .nlen = nlen};
+	struct der_cert dc;
+	struct der subject, unused;
 
 	if (nlen)
 		names[0] = '\0';
@@ -207,7 +150,9 @@ enum cert_name certname_check(const uint8_t *der, size_t n, const char *host, ch
 		c.family = AF_INET;
 	else if (inet_pton(AF_INET6, host, c.ip) == 1)
 		c.family = AF_INET6;
-	if (tlv(&d, &cert) != 0x30 || tlv(&cert, &t) != 0x30 || tbs(&c, t))
+	if (der_cert(der, n, &dc) || extensions(&c, dc.exts) ||
+	    (!c.any && (der_next(&dc.subject, &subject, &unused) != 0x30 ||
+			common_name(&c, subject))))
 		return CERT_NAME_MALFORMED;
 	return c.match ? CERT_NAME_OK : CERT_NAME_MISMATCH;
 }

@@ -24,6 +24,7 @@
 #include <time.h>
 
 #include "hooks/wait/certname.h"
+#include "hooks/wait/der.h"
 #include "hooks/wait/trust.h"
 
 #define EE_MAX	 16384	    /* the server's certificate, kept for the checks */
@@ -32,7 +33,9 @@
 struct xcheck {
 	const br_x509_class *vtable; /* first: BearSSL calls through it */
 	br_x509_minimal_context xm;
-	br_x509_decoder_context dec; /* the server's certificate: key, dates */
+	struct der_cert cert; /* the server's certificate: dates, key */
+	bool parsed;	      /* ... when it is readable */
+	br_x509_pkey pkey;    /* its key, with --insecure */
 	const char *host;
 	bool insecure;
 	unsigned ncert;
@@ -67,7 +70,7 @@ static void xc_start_chain(const br_x509_class **ctx, const char *server_name)
 	x->eelen = 0;
 	x->ee_over = false;
 	x->names[0] = '\0';
-	br_x509_decoder_init(&x->dec, NULL, NULL);
+	x->parsed = false;
 	x->xm.vtable->start_chain(&x->xm.vtable, NULL);
 }
 
@@ -89,7 +92,6 @@ static void xc_append(const br_x509_class **ctx, const unsigned char *buf, size_
 		memcpy(x->ee + x->eelen, buf, k);
 		x->eelen += k;
 		x->ee_over |= k < len;
-		br_x509_decoder_push(&x->dec, buf, len);
 	}
 	x->xm.vtable->append(&x->xm.vtable, buf, len);
 }
@@ -106,8 +108,9 @@ static unsigned xc_end_chain(const br_x509_class **ctx)
 	struct xcheck *x = xc_of(ctx);
 	unsigned r = x->xm.vtable->end_chain(&x->xm.vtable);
 
+	x->parsed = !x->ee_over && !der_cert(x->ee, x->eelen, &x->cert);
 	if (x->insecure)
-		return br_x509_decoder_get_pkey(&x->dec) ? 0 : BR_ERR_X509_UNSUPPORTED;
+		return x->parsed && !der_pubkey(x->cert.spki, &x->pkey) ? 0 : BR_ERR_X509_UNSUPPORTED;
 	if (r)
 		return r;
 	if (x->ee_over) {
@@ -132,7 +135,7 @@ static const br_x509_pkey *xc_get_pkey(const br_x509_class *const *ctx, unsigned
 		return x->xm.vtable->get_pkey(&x->xm.vtable, usages);
 	if (usages)
 		*usages = BR_KEYTYPE_KEYX | BR_KEYTYPE_SIGN;
-	return br_x509_decoder_get_pkey(&x->dec);
+	return &x->pkey;
 }
 
 static const br_x509_class xcheck_class = {
@@ -180,16 +183,13 @@ static void client_cert(struct tls_conn *t)
 {
 	const struct tls_trust *tr = t->trust;
 
-	if (!tr->key)
-		return;
-	if (br_skey_decoder_key_type(tr->key) == BR_KEYTYPE_RSA)
-		br_ssl_client_set_single_rsa(&t->cc, tr->chain, tr->nchain,
-					     br_skey_decoder_get_rsa(tr->key),
+	if (tr->key_type == BR_KEYTYPE_RSA)
+		br_ssl_client_set_single_rsa(&t->cc, tr->chain, tr->nchain, &tr->rsa,
 					     br_rsa_i31_pkcs1_sign);
-	else
-		br_ssl_client_set_single_ec(&t->cc, tr->chain, tr->nchain,
-					    br_skey_decoder_get_ec(tr->key), BR_KEYTYPE_SIGN, 0,
-					    &br_ec_prime_i31, br_ecdsa_i31_sign_asn1);
+	else if (tr->key_type == BR_KEYTYPE_EC)
+		br_ssl_client_set_single_ec(&t->cc, tr->chain, tr->nchain, &tr->ec,
+					    BR_KEYTYPE_SIGN, 0, &br_ec_prime_i31,
+					    br_ecdsa_i31_sign_asn1);
 }
 
 static bool is_address(const char *host)
@@ -368,14 +368,15 @@ static void alert_why(int alert, char *buf, size_t n)
 /* An expired chain: the server's own certificate, or one above it. */
 static void dates_why(const struct tls_conn *t, char *buf, size_t n)
 {
-	const br_x509_decoder_context *d = &t->x.dec;
+	const struct der_cert *c = &t->x.cert;
 	time_t now = time(NULL);
 	uint32_t days = (uint32_t)(now / 86400) + 719528, secs = (uint32_t)(now % 86400);
 
-	if (d->notafter_days < days || (d->notafter_days == days && d->notafter_seconds < secs))
+	if (!t->x.parsed)
+		snprintf(buf, n, "certificate expired or not yet valid");
+	else if (c->na_days < days || (c->na_days == days && c->na_secs < secs))
 		snprintf(buf, n, "certificate expired");
-	else if (d->notbefore_days > days ||
-		 (d->notbefore_days == days && d->notbefore_seconds > secs))
+	else if (c->nb_days > days || (c->nb_days == days && c->nb_secs > secs))
 		snprintf(buf, n, "certificate not yet valid");
 	else
 		snprintf(buf, n, "certificate expired (a CA certificate of the chain)");

@@ -1,6 +1,6 @@
 /* trust.c - CA bundle, client certificate and key for BearSSL (see
- * trust.h).  PEM files are read whole, decoded with BearSSL's PEM and
- * X.509 decoders, and kept for the whole run. */
+ * trust.h).  PEM files are read whole, decoded by der.c, and what BearSSL
+ * needs is kept for the whole run. */
 #include "hooks/wait/trust.h"
 
 #include <errno.h>
@@ -14,35 +14,14 @@
 
 #include "conf/file.h"
 #include "conf/log.h"
+#include "hooks/wait/der.h"
 
 #define PEM_MAX (16 << 20) /* a bigger "CA bundle" is a mistake */
 
 struct buf {
 	uint8_t *p;
 	size_t n, cap;
-	bool oom;
 };
-
-static void append(void *arg, const void *data, size_t len)
-{
-	struct buf *b = arg;
-
-	if (b->oom)
-		return;
-	if (b->cap - b->n < len) {
-		size_t cap = (b->n + len) * 2;
-		uint8_t *p = realloc(b->p, cap);
-
-		if (!p) {
-			b->oom = true;
-			return;
-		}
-		b->p = p;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->n, data, len);
-	b->n += len;
-}
 
 /* The whole file, with a final newline (BearSSL's PEM decoder needs it). */
 static int slurp(const char *path, struct buf *b)
@@ -75,40 +54,27 @@ static int slurp(const char *path, struct buf *b)
 	return e;
 }
 
-typedef int (*pem_fn)(struct tls_trust *t, const char *name, const uint8_t *der, size_t n);
+typedef int (*pem_fn)(struct tls_trust *t, const char *label, const uint8_t *der, size_t n);
 
-/* Call fn for each object of the PEM text.  Returns 0, -EBADMSG for text
- * that is not PEM, -ENOMEM, or what fn returned. */
+/* Call fn for each object of the PEM text.  Returns 0, -EBADMSG for a
+ * broken PEM object, -ENOMEM, or what fn returned. */
 static int pem_each(struct tls_trust *t, const struct buf *pem, pem_fn fn)
 {
-	br_pem_decoder_context pc;
-	struct buf der = {0};
-	char name[128] = "";
+	uint8_t *der = malloc(pem->n);
+	char label[64];
 	size_t off = 0;
+	long n = 0;
 	int r = 0;
 
-	br_pem_decoder_init(&pc);
-	while (off < pem->n && !r) {
-		off += br_pem_decoder_push(&pc, pem->p + off, pem->n - off);
-		switch (br_pem_decoder_event(&pc)) {
-		case BR_PEM_BEGIN_OBJ:
-			snprintf(name, sizeof(name), "%s", br_pem_decoder_name(&pc));
-			der.n = 0;
-			br_pem_decoder_setdest(&pc, append, &der);
-			break;
-		case BR_PEM_END_OBJ:
-			r = der.oom ? -ENOMEM : fn(t, name, der.p, der.n);
-			break;
-		case BR_PEM_ERROR:
-			r = -EBADMSG;
-			break;
-		default:
-			break;
-		}
-	}
-	if (der.p)
-		explicit_bzero(der.p, der.cap);
-	free(der.p);
+	if (!der)
+		return -ENOMEM;
+	while (!r && (n = pem_next((const char *)pem->p, pem->n, &off, label, sizeof(label), der,
+				   pem->n)) > 0)
+		r = fn(t, label, der, (size_t)n);
+	if (!r && n < 0)
+		r = -EBADMSG;
+	explicit_bzero(der, pem->n);
+	free(der);
 	return r;
 }
 
@@ -121,51 +87,47 @@ static void *dup_bytes(const void *p, size_t n)
 	return d;
 }
 
-/* A CA certificate into a trust anchor; ones BearSSL cannot use (other
- * key types) are skipped. */
-static int add_anchor(struct tls_trust *t, const char *name, const uint8_t *der, size_t n)
+/* A CA certificate into a trust anchor (its DN and key copied into one
+ * block); ones BearSSL cannot use (other key types) are skipped. */
+static int add_anchor(struct tls_trust *t, const char *label, const uint8_t *der, size_t n)
 {
-	br_x509_decoder_context dc;
-	struct buf dn = {0};
-	const br_x509_pkey *pk;
+	struct der_cert c;
+	br_x509_pkey k;
 	br_x509_trust_anchor *ta;
+	uint8_t *blk;
+	size_t kl;
 
-	if (strcmp(name, "CERTIFICATE") && strcmp(name, "TRUSTED CERTIFICATE"))
+	if (strcmp(label, "CERTIFICATE") && strcmp(label, "TRUSTED CERTIFICATE"))
 		return 0;
-	br_x509_decoder_init(&dc, append, &dn);
-	br_x509_decoder_push(&dc, der, n);
-	pk = br_x509_decoder_get_pkey(&dc);
-	if (!pk || dn.oom) {
-		free(dn.p);
-		return dn.oom ? -ENOMEM : 0;
-	}
-	ta = realloc(t->ta, (t->nta + 1) * sizeof(*ta));
-	if (!ta) {
-		free(dn.p);
+	if (der_cert(der, n, &c) || der_pubkey(c.spki, &k))
+		return 0;
+	kl = k.key_type == BR_KEYTYPE_RSA ? k.key.rsa.nlen + k.key.rsa.elen : k.key.ec.qlen;
+	if (!(ta = realloc(t->ta, (t->nta + 1) * sizeof(*ta))))
 		return -ENOMEM;
-	}
 	t->ta = ta;
-	ta = &t->ta[t->nta];
-	memset(ta, 0, sizeof(*ta));
-	ta->dn.data = dn.p;
-	ta->dn.len = dn.n;
-	ta->flags = br_x509_decoder_isCA(&dc) ? BR_X509_TA_CA : 0;
-	ta->pkey = *pk;
-	t->nta++; /* counted now, so that tls_trust_free() frees it */
-	if (pk->key_type == BR_KEYTYPE_RSA) {
-		ta->pkey.key.rsa.n = dup_bytes(pk->key.rsa.n, pk->key.rsa.nlen);
-		ta->pkey.key.rsa.e = dup_bytes(pk->key.rsa.e, pk->key.rsa.elen);
-		return ta->pkey.key.rsa.n && ta->pkey.key.rsa.e ? 0 : -ENOMEM;
+	if (!(blk = malloc(c.subject.n + kl)))
+		return -ENOMEM;
+	ta = &t->ta[t->nta++];
+	memcpy(blk, c.subject.p, c.subject.n);
+	ta->dn.data = blk;
+	ta->dn.len = c.subject.n;
+	ta->flags = c.ca ? BR_X509_TA_CA : 0;
+	ta->pkey = k;
+	blk += c.subject.n;
+	if (k.key_type == BR_KEYTYPE_RSA) {
+		ta->pkey.key.rsa.n = memcpy(blk, k.key.rsa.n, k.key.rsa.nlen);
+		ta->pkey.key.rsa.e = memcpy(blk + k.key.rsa.nlen, k.key.rsa.e, k.key.rsa.elen);
+	} else {
+		ta->pkey.key.ec.q = memcpy(blk, k.key.ec.q, k.key.ec.qlen);
 	}
-	ta->pkey.key.ec.q = dup_bytes(pk->key.ec.q, pk->key.ec.qlen);
-	return ta->pkey.key.ec.q ? 0 : -ENOMEM;
+	return 0;
 }
 
-static int add_cert(struct tls_trust *t, const char *name, const uint8_t *der, size_t n)
+static int add_cert(struct tls_trust *t, const char *label, const uint8_t *der, size_t n)
 {
 	br_x509_certificate *c;
 
-	if (strcmp(name, "CERTIFICATE"))
+	if (strcmp(label, "CERTIFICATE"))
 		return 0;
 	if (!(c = realloc(t->chain, (t->nchain + 1) * sizeof(*c))))
 		return -ENOMEM;
@@ -175,17 +137,22 @@ static int add_cert(struct tls_trust *t, const char *name, const uint8_t *der, s
 	return c[t->nchain++].data ? 0 : -ENOMEM;
 }
 
-static int add_key(struct tls_trust *t, const char *name, const uint8_t *der, size_t n)
+static int add_key(struct tls_trust *t, const char *label, const uint8_t *der, size_t n)
 {
-	if (!strstr(name, "PRIVATE KEY") || t->key)
+	int r;
+
+	if (!strstr(label, "PRIVATE KEY") || t->key_type)
 		return 0;
-	if (strstr(name, "ENCRYPTED"))
+	if (strstr(label, "ENCRYPTED"))
 		return -EKEYREJECTED;
-	if (!(t->key = malloc(sizeof(*t->key))))
+	if (!(t->keyder = dup_bytes(der, n)))
 		return -ENOMEM;
-	br_skey_decoder_init(t->key);
-	br_skey_decoder_push(t->key, der, n);
-	return br_skey_decoder_key_type(t->key) ? 0 : -EKEYREJECTED;
+	t->keylen = n;
+	r = der_privkey(t->keyder, n, &t->rsa, &t->ec);
+	if (r < 0)
+		return -EKEYREJECTED;
+	t->key_type = r;
+	return 0;
 }
 
 /* Read `path` and hand its PEM objects to fn.  Logs why it failed. */
@@ -196,6 +163,8 @@ static int load_pem(struct tls_trust *t, const char *what, const char *path, pem
 
 	if (!r)
 		r = pem_each(t, &pem, fn);
+	if (r == -EBADMSG && fn == add_key && memmem(pem.p, pem.n, "ENCRYPTED", 9))
+		r = -EKEYREJECTED; /* an old-style encrypted key has headers */
 	if (pem.p)
 		explicit_bzero(pem.p, pem.cap);
 	free(pem.p);
@@ -254,7 +223,7 @@ int tls_trust_load(struct tls_trust *t, const struct tls_settings *s)
 	}
 	if (!r && s->key) {
 		r = load_pem(t, "client key", s->key, add_key);
-		if (!r && !t->key) {
+		if (!r && !t->key_type) {
 			log_error("client key %s: no private key in it", s->key);
 			r = -ENODATA;
 		}
@@ -268,21 +237,14 @@ void tls_trust_free(struct tls_trust *t)
 {
 	size_t i;
 
-	for (i = 0; i < t->nta; i++) {
-		free(t->ta[i].dn.data);
-		if (t->ta[i].pkey.key_type == BR_KEYTYPE_RSA) {
-			free(t->ta[i].pkey.key.rsa.n);
-			free(t->ta[i].pkey.key.rsa.e);
-		} else {
-			free(t->ta[i].pkey.key.ec.q);
-		}
-	}
+	for (i = 0; i < t->nta; i++)
+		free(t->ta[i].dn.data); /* the block of its DN and key */
 	free(t->ta);
 	for (i = 0; i < t->nchain; i++)
 		free(t->chain[i].data);
 	free(t->chain);
-	if (t->key)
-		explicit_bzero(t->key, sizeof(*t->key));
-	free(t->key);
+	if (t->keyder)
+		explicit_bzero(t->keyder, t->keylen);
+	free(t->keyder);
 	memset(t, 0, sizeof(*t));
 }

@@ -22,7 +22,11 @@ struct tls_trust {
 	size_t nta;
 	br_x509_certificate *chain; /* client certificate chain, NULL: none */
 	size_t nchain;
-	br_skey_decoder_context *key; /* its key, decoded */
+	int key_type; /* its key: BR_KEYTYPE_RSA or _EC, 0: none */
+	br_rsa_private_key rsa;
+	br_ec_private_key ec;
+	uint8_t *keyder; /* what rsa or ec point into */
+	size_t keylen;
 	bool insecure;
 	char cafile[256]; /* the bundle, for messages */
 };

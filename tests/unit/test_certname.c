@@ -49,7 +49,10 @@ static size_t cert(uint8_t *out, const char *cn, const char *const *san)
 	tlv(&tbs, 0x02, "\x01", 1);
 	tlv(&tbs, 0x30, "", 0);
 	tlv(&tbs, 0x30, "", 0);
-	tlv(&tbs, 0x30, "", 0);
+	tlv(&x, 0x17, "200101000000Z", 13); /* validity */
+	tlv(&x, 0x18, "20991231235959Z", 15);
+	tlv(&tbs, 0x30, x.p, x.n);
+	x.n = 0;
 	if (cn) { /* subject */
 		tlv(&x, 0x06, cn_oid, 3);
 		tlv(&x, 0x0c, cn, strlen(cn));

@@ -101,11 +101,10 @@ static pid_t server(int fd, const char *name, int mode)
 	log_setup(LOG_ERROR, LOGF_TEXT); /* no --insecure warning from the server */
 	if (tls_trust_load(&t, &s))
 		_exit(3);
-	if (br_skey_decoder_key_type(t.key) == BR_KEYTYPE_RSA)
-		br_ssl_server_init_full_rsa(&sc, t.chain, t.nchain, br_skey_decoder_get_rsa(t.key));
+	if (t.key_type == BR_KEYTYPE_RSA)
+		br_ssl_server_init_full_rsa(&sc, t.chain, t.nchain, &t.rsa);
 	else
-		br_ssl_server_init_full_ec(&sc, t.chain, t.nchain, BR_KEYTYPE_EC,
-					   br_skey_decoder_get_ec(t.key));
+		br_ssl_server_init_full_ec(&sc, t.chain, t.nchain, BR_KEYTYPE_EC, &t.ec);
 	br_ssl_engine_set_buffer(&sc.eng, iobuf, sizeof(iobuf), 1);
 	br_ssl_server_reset(&sc);
 	br_sslio_init(&io, &sc.eng, sock_read, &fd, sock_write, &fd);
