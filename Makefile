@@ -97,7 +97,7 @@ $(BUILD)/muster: $(BUILD)/obj/init/main.o $(BUILD)/libmuster.a $(LINK_DEPS)
 	$(CC) $(CFLAGS) $(LDFLAGS) $(LDSTATIC) -o $@ $(BUILD)/obj/init/main.o $(BUILD)/libmuster.a $(LIBS)
 
 # A test may list linker --wrap flags (fault injection) in tests/unit/NAME.wrap.
-$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libmuster.a $(wildcard tests/unit/*.wrap)
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libmuster.a $(wildcard tests/unit/*.wrap tests/unit/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CSTD) $(WARN) -Wno-missing-prototypes $(CFLAGS) $(CPPFLAGS) -o $@ $< \
 		$$(cat tests/unit/$*.wrap 2>/dev/null) $(BUILD)/libmuster.a -lcmocka $(LIBS)

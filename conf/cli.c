@@ -1,4 +1,4 @@
-/* cli.c - command line and environment front ends of the conf layer. */
+/* cli.c - the command line front end of the conf layer and --help. */
 #include "conf/cli.h"
 
 #include <errno.h>
@@ -110,34 +110,6 @@ int conf_parse_cli(struct muster_conf *c, unsigned mode, int argc, char **argv)
 		return -EINVAL;
 	}
 	return CLI_OK;
-}
-
-int conf_load_env(struct muster_conf *c, char **envp)
-{
-	char **e;
-	int i;
-
-	for (e = envp; e && *e; e++) {
-		const char *eq = strchr(*e, '=');
-		size_t nlen;
-		int found = 0;
-
-		if (strncmp(*e, "MUSTER_", 7) || !eq)
-			continue;
-		nlen = (size_t)(eq - *e);
-		for (i = 0; i < OPT_COUNT; i++) {
-			const char *env = conf_options[i].env;
-
-			if (!env || strlen(env) != nlen || strncmp(env, *e, nlen))
-				continue;
-			found = 1;
-			if (eq[1] && conf_apply(c, (enum opt_id)i, eq + 1, SRC_ENV, 0))
-				return -EINVAL;
-		}
-		if (!found)
-			log_warn("ignoring unknown variable %.*s", (int)nlen, *e);
-	}
-	return 0;
 }
 
 void conf_usage(unsigned mode)

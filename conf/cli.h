@@ -1,4 +1,4 @@
-/* cli.h - command line and environment front ends of the conf layer. */
+/* cli.h - the command line front end of the conf layer and --help. */
 #ifndef MUSTER_CLI_H
 #define MUSTER_CLI_H
 
@@ -11,10 +11,6 @@ enum { CLI_OK = 0, CLI_HELP = 1, CLI_VERSION = 2 };
  * (MODE_WAIT) or health URLs (MODE_HEALTH).  Returns CLI_OK, CLI_HELP,
  * CLI_VERSION, or -EINVAL after logging what was wrong. */
 int conf_parse_cli(struct muster_conf *c, unsigned mode, int argc, char **argv);
-
-/* Apply every MUSTER_* variable of `envp`.  Empty values count as unset;
- * unknown MUSTER_* names are warned about.  Returns 0 or -EINVAL. */
-int conf_load_env(struct muster_conf *c, char **envp);
 
 /* Print the usage text for `mode` to stdout. */
 void conf_usage(unsigned mode);

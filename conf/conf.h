@@ -1,9 +1,20 @@
 /* conf.h - the one configuration struct, filled from INI, env and CLI.
  *
- * Every option of SPEC.md is one row of the option table (conf/options.c):
- * its long/short flag, its MUSTER_* env twin and its INI section/key.  The
- * three front ends (cli.c, env.c, ini.c) all go through conf_apply(), so a
- * value is parsed and validated in exactly one place, and the source of
+ * Every option is one row of the option table, conf_options[] in
+ * conf/options.c: its long/short flag, its MUSTER_* env twin, its INI
+ * section/key, its kind (the value type), the offset of its field in
+ * struct muster_conf and its default as text.  Nothing else names an
+ * option's field or default: conf_init() applies each row's default,
+ * conf_apply() parses any value into the row's field, and the front ends
+ * (which hand every value to conf_apply) and the printers read the table:
+ *
+ *   conf/cli.c   command line (conf_parse_cli) and --help (conf_usage)
+ *   conf/env.c   MUSTER_* environment twins (conf_load_env)
+ *   conf/ini.c   the INI file (conf_load_ini), inih underneath
+ *   conf/dump.c  the effective configuration for `muster config`
+ *   packaging/gen-man-options.c  the OPTIONS section of muster(1)
+ *
+ * A value is parsed and validated in exactly one place, and the source of
  * each value is recorded for `muster config`.
  *
  * Precedence: command line > environment > INI file > default.  For list
@@ -15,6 +26,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+/* Signals 1..64, and 0: the size of a table indexed by signal number. */
+#define CONF_NSIG 65
 
 enum conf_src { SRC_DEFAULT = 0, SRC_FILE, SRC_ENV, SRC_CLI };
 
@@ -72,29 +86,39 @@ enum opt_id {
 	OPT_COUNT
 };
 
-enum opt_type {
-	OT_PATH,      /* string, any non-empty value */
-	OT_PATHLIST,  /* repeatable string */
-	OT_WORDLIST,  /* repeatable; env twin split on spaces */
-	OT_CSVLIST,   /* repeatable; every value split on commas */
-	OT_LINELIST,  /* repeatable; env twin split on newlines */
-	OT_DURATION,  /* int64 ms, 0 allowed */
-	OT_BOOL,      /* flag on the CLI, true/false elsewhere */
-	OT_SIGNAL,    /* signal number */
-	OT_REWRITE,   /* SIG:SIG, repeatable */
-	OT_EXITCODES, /* 0..255, repeatable, comma list in env/INI */
-	OT_LOGLEVEL,
-	OT_LOGFORMAT,
-	OT_COUNTER /* -v / -q */
+/* What an option's value is, and so how it is parsed, stored and printed.
+ * The C type of the field each kind stores is in brackets. */
+enum opt_kind {
+	OT_PATH,      /* [char *] any non-empty string */
+	OT_PATHLIST,  /* [struct strlist] repeatable string */
+	OT_WORDLIST,  /* [struct strlist] repeatable; env twin split on spaces */
+	OT_CSVLIST,   /* [struct strlist] repeatable; every value split on commas */
+	OT_LINELIST,  /* [struct strlist] repeatable; env twin split on newlines */
+	OT_DURATION,  /* [int64_t] ms, 0 allowed; without a default 0 means none */
+	OT_BOOL,      /* [bool] a flag on the CLI, true/false elsewhere */
+	OT_TRISTATE,  /* [int] as OT_BOOL (0/1), or -1 from the default "auto" */
+	OT_NEGATE,    /* [int] a flag that sets an OT_TRISTATE field to false */
+	OT_SIGNAL,    /* [int] signal number, 0: none */
+	OT_REWRITE,   /* [int[CONF_NSIG]] SIG:SIG, repeatable; [from] = to, -1: dropped */
+	OT_EXITCODES, /* [bool[256]] 0..255, repeatable, comma list in env/INI */
+	OT_LOGLEVEL,  /* [int] enum log_level */
+	OT_LOGFORMAT, /* [int] enum log_format */
+	OT_LOUDER,    /* [int] -v: one log level up, on an OT_LOGLEVEL field */
+	OT_QUIETER    /* [int] -q: one log level down, on an OT_LOGLEVEL field */
 };
 
+/* One option.  Rows of the modifier kinds (OT_NEGATE, OT_LOUDER,
+ * OT_QUIETER) act on the field of another row, its owner (the row of the
+ * same field with another kind), which records the source of the value. */
 struct opt_def {
 	enum opt_id id;
 	const char *lopt; /* long option without dashes, NULL: none */
 	char sopt;        /* short option, 0: none */
 	const char *env;  /* env twin, NULL: none */
 	const char *section, *key; /* INI, NULL: none */
-	enum opt_type type;
+	enum opt_kind kind;
+	unsigned short field; /* offsetof(struct muster_conf, the field) */
+	const char *def;  /* default, parsed as a value; NULL: none (zero) */
 	const char *arg;  /* argument name for --help, NULL: flag */
 	const char *help;
 	unsigned modes;   /* MODE_* bits: where the CLI flag is accepted */
@@ -110,7 +134,7 @@ struct muster_conf {
 
 	/* [wait] */
 	struct strlist wait_urls;
-	int64_t wait_timeout_ms; /* default 60000; 0 = forever */
+	int64_t wait_timeout_ms; /* 0 = forever */
 
 	/* hooks */
 	struct strlist pre;        /* --pre command lines, in order */
@@ -121,7 +145,7 @@ struct muster_conf {
 	bool hooks_as_root;        /* hooks run as muster (root) rather than --user */
 
 	/* [secrets] */
-	struct strlist secrets_dirs; /* default /run/secrets */
+	struct strlist secrets_dirs;
 	struct strlist secret_names;
 	char *env_dir;
 
@@ -132,9 +156,9 @@ struct muster_conf {
 	char *seccomp;            /* "none", "default" or a profile path */
 
 	/* [init] */
-	int64_t grace_ms;         /* default 10000 */
+	int64_t grace_ms;
 	bool kill_group;
-	int rewrite[65];          /* rewrite[from] = to, 0: unchanged, -1: dropped */
+	int rewrite[CONF_NSIG];   /* rewrite[from] = to, 0: unchanged, -1: dropped */
 	bool remap_exit[256];
 	bool subreaper;
 	int pdeathsig;            /* 0: none */
@@ -145,8 +169,8 @@ struct muster_conf {
 
 	/* [health] */
 	struct strlist health_urls;
-	int64_t health_timeout_ms; /* default 3000 */
-	char *health_expect;       /* NULL: 200-299 */
+	int64_t health_timeout_ms;
+	char *health_expect;       /* statuses, e.g. "200-399,401" */
 	struct strlist health_headers;
 	char *health_unix_socket;
 
@@ -160,6 +184,7 @@ struct muster_conf {
 	const char *file; /* INI file actually read, for messages */
 };
 
+/* Zero `c`, then apply every row's default (SRC_DEFAULT). */
 void conf_init(struct muster_conf *c);
 void conf_free(struct muster_conf *c);
 
@@ -168,6 +193,17 @@ void conf_free(struct muster_conf *c);
  * culprit (--flag, MUSTER_VAR or file:line) and returns -EINVAL when bad. */
 int conf_apply(struct muster_conf *c, enum opt_id id, const char *val, enum conf_src src,
 	       int line);
+
+/* The row whose field `id` sets and which records where its value came
+ * from: `id` itself, or for a modifier kind the row it modifies. */
+enum opt_id conf_owner(enum opt_id id);
+
+/* Whether a kind's field is a struct strlist (the OT_*LIST kinds). */
+bool conf_kind_is_list(enum opt_kind kind);
+
+/* Whether a kind takes several values (each INI line adds to the set):
+ * the lists, OT_REWRITE and OT_EXITCODES. */
+bool conf_kind_repeats(enum opt_kind kind);
 
 /* Name of the option as the user wrote it for `src`, e.g. "--grace",
  * "MUSTER_GRACE" or "grace" (INI).  For messages. */

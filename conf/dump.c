@@ -42,112 +42,68 @@ static void put_src(const struct muster_conf *c, enum opt_id id, int src, int li
 	}
 }
 
-static const struct strlist *list_of(const struct muster_conf *c, enum opt_id id)
-{
-	switch (id) {
-	case OPT_WAIT:
-		return &c->wait_urls;
-	case OPT_PRE:
-		return &c->pre;
-	case OPT_SECRETS_DIR:
-		return &c->secrets_dirs;
-	case OPT_SECRET:
-		return &c->secret_names;
-	case OPT_CAP_KEEP:
-		return &c->cap_keep;
-	case OPT_HEALTH_URL:
-		return &c->health_urls;
-	case OPT_HEALTH_HEADER:
-		return &c->health_headers;
-	default:
-		return NULL;
-	}
-}
-
-static const char *str_of(const struct muster_conf *c, enum opt_id id)
-{
-	switch (id) {
-	case OPT_CONFIG:
-		return c->config_path;
-	case OPT_HOOKS_DIR:
-		return c->hooks_dir;
-	case OPT_ENV_DIR:
-		return c->env_dir;
-	case OPT_USER:
-		return c->user;
-	case OPT_SECCOMP:
-		return c->seccomp ? c->seccomp : "none";
-	case OPT_HEALTH_EXPECT:
-		return c->health_expect ? c->health_expect : "200-299";
-	case OPT_HEALTH_UNIX_SOCKET:
-		return c->health_unix_socket;
-	default:
-		return NULL;
-	}
-}
-
 /* The textual value of a scalar option; "" when unset without default. */
-static void scalar(const struct muster_conf *c, enum opt_id id, char *v, size_t len)
+static void scalar(const struct muster_conf *c, const struct opt_def *d, char *v, size_t len)
 {
-	const char *s;
+	const void *f = (const char *)c + d->field;
+	const char *s = NULL;
 	char sig[16];
 	size_t pos = 0;
-	int i;
+	int i, n;
 
 	v[0] = '\0';
-	switch (conf_options[id].type) {
-	case OT_DURATION: {
-		int64_t ms = id == OPT_WAIT_TIMEOUT   ? c->wait_timeout_ms
-			     : id == OPT_HOOK_TIMEOUT ? c->hook_timeout_ms
-			     : id == OPT_GRACE	      ? c->grace_ms
-						      : c->health_timeout_ms;
-
-		if (id != OPT_HOOK_TIMEOUT || ms)
-			conf_fmt_duration(ms, v, len);
+	switch (d->kind) {
+	case OT_PATH:
+		s = *(char *const *)f;
 		break;
-	}
-	case OT_BOOL: {
-		int b = id == OPT_HOOKS_AS_ROOT ? c->hooks_as_root
-			: id == OPT_KILL_GROUP	? c->kill_group
-			: id == OPT_SUBREAPER	? c->subreaper
-			: c->no_new_privs >= 0	? c->no_new_privs
-						: (c->user || c->cap_keep.n);
-
-		snprintf(v, len, "%s", b ? "true" : "false");
+	case OT_DURATION:
+		/* without a default, 0 means none */
+		if (*(const int64_t *)f || d->def)
+			conf_fmt_duration(*(const int64_t *)f, v, len);
 		break;
-	}
+	case OT_BOOL:
+		s = *(const bool *)f ? "true" : "false";
+		break;
+	case OT_TRISTATE:
+		/* auto (-1): on whenever privileges are dropped or a seccomp
+		 * filter is loaded (hooks/sandbox/drop.c), so shown that way */
+		n = *(const int *)f;
+		s = (n >= 0 ? n
+			    : (c->user || c->cap_keep.n || (c->seccomp && strcmp(c->seccomp, "none"))))
+			? "true"
+			: "false";
+		break;
 	case OT_SIGNAL:
-		if (c->pdeathsig)
-			snprintf(v, len, "%s", signal_name(c->pdeathsig, sig));
+		if ((n = *(const int *)f))
+			s = signal_name(n, sig);
 		break;
 	case OT_REWRITE:
-		for (i = 1; i < 65 && pos + 40 < len; i++)
-			if (c->rewrite[i]) {
+		for (i = 1; i < CONF_NSIG && pos + 40 < len; i++)
+			if (((const int *)f)[i]) {
 				pos +=
 				    (size_t)snprintf(v + pos, len - pos, "%s%s:", pos ? ", " : "",
 						     signal_name(i, sig));
 				pos += (size_t)snprintf(v + pos, len - pos, "%s",
-							signal_name(c->rewrite[i], sig));
+							signal_name(((const int *)f)[i], sig));
 			}
 		break;
 	case OT_EXITCODES:
 		for (i = 0; i < 256 && pos + 8 < len; i++)
-			if (c->remap_exit[i])
+			if (((const bool *)f)[i])
 				pos += (size_t)snprintf(v + pos, len - pos, "%s%d", pos ? ", " : "",
 							i);
 		break;
 	case OT_LOGLEVEL:
-		snprintf(v, len, "%s", log_level_name(c->log_level));
+		s = log_level_name(*(const int *)f);
 		break;
 	case OT_LOGFORMAT:
-		snprintf(v, len, "%s", c->log_format == LOGF_JSON ? "json" : "text");
+		s = *(const int *)f == LOGF_JSON ? "json" : "text";
 		break;
 	default:
-		s = str_of(c, id);
-		if (s)
-			snprintf(v, len, "%s", s);
 		break;
 	}
+	if (s)
+		snprintf(v, len, "%s", s);
 }
 
 static void redact(enum opt_id id, const char *s, char *v, size_t len)
@@ -165,11 +121,12 @@ static void option(const struct muster_conf *c, enum opt_id id, const char *pref
 {
 	const struct opt_def *d = &conf_options[id];
 	const char *key = d->key ? d->key : d->lopt;
-	const struct strlist *l = list_of(c, id);
 	char v[1024];
 	size_t i;
 
-	if (l) {
+	if (conf_kind_is_list(d->kind)) {
+		const struct strlist *l = (const void *)((const char *)c + d->field);
+
 		for (i = 0; i < l->n; i++) {
 			redact(id, l->v[i].s, v, sizeof(v));
 			fprintf(out, "%s%s = %s", prefix, key, v);
@@ -179,7 +136,7 @@ static void option(const struct muster_conf *c, enum opt_id id, const char *pref
 			fprintf(out, "# %s =\n", key);
 		return;
 	}
-	scalar(c, id, v, sizeof(v));
+	scalar(c, d, v, sizeof(v));
 	if (!v[0]) {
 		fprintf(out, "# %s =\n", key);
 		return;

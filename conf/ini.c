@@ -1,4 +1,4 @@
-/* inifile.c - the INI front end: inih parses, the option table decides.
+/* ini.c - the INI front end: inih parses, the option table decides.
  *
  * inih reads lines through our reader (ini_parse_stream), which is where
  * we count lines and refuse what inih would silently misread: indented
@@ -55,12 +55,6 @@ static int fail(struct ini_state *st, int line, const char *fmt, ...)
 	log_error("%s:%d: %s", st->file, line, what);
 	st->err = -EINVAL;
 	return 0;
-}
-
-static bool is_list(enum opt_type t)
-{
-	return t == OT_PATHLIST || t == OT_WORDLIST || t == OT_CSVLIST || t == OT_LINELIST ||
-	       t == OT_REWRITE || t == OT_EXITCODES;
 }
 
 static bool known_section(const char *s)
@@ -279,7 +273,7 @@ static int handler(void *user, const char *section, const char *name, const char
 
 		if (!d->section || strcmp(d->section, st->section) || strcmp(d->key, name))
 			continue;
-		if (!is_list(d->type)) {
+		if (!conf_kind_repeats(d->kind)) {
 			if (st->first_line[i]) {
 				return fail(st, st->line, "'%s' given twice (first on line %d)",
 					    name, st->first_line[i]);

@@ -1,7 +1,5 @@
-/* inifile.h - the INI front end of the conf layer (inih underneath).
- *
- * (Named inifile, not ini, because conf/ is on the include path and
- * <ini.h> must stay inih's header.)
+/* ini.h - the INI front end of the conf layer (inih underneath; its
+ * header is <ini.h>, this one "conf/ini.h").
  *
  * Sections and keys come from the option table (conf_options[].section
  * and .key); `[hook NAME]` sections take `exec` (required) and `timeout`.
@@ -14,10 +12,10 @@
  * them), NUL bytes, keys outside a section, a key that is not
  * `key = value`, a non-list key given twice, and files over 1 MiB.  A
  * UTF-8 BOM and CRLF line ends are accepted; ` ;` starts an inline
- * comment, as in SPEC.md's example.
+ * comment, as in the README's example.
  */
-#ifndef MUSTER_INIFILE_H
-#define MUSTER_INIFILE_H
+#ifndef MUSTER_CONF_INI_H
+#define MUSTER_CONF_INI_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -56,26 +56,64 @@ int log_format_parse(const char *s)
 	return -1;
 }
 
-/* Append s to out escaped for JSON (json) or with control bytes made
- * visible (text), so one event is always one line. */
+/* The length of the valid UTF-8 sequence at s (1 to 4), or 0 when the
+ * bytes there are not one (a stray continuation byte, an overlong form, a
+ * surrogate, past U+10FFFF, or cut short). */
+static size_t utf8_len(const unsigned char *s)
+{
+	size_t n, i;
+	unsigned cp;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		n = 2, cp = s[0] & 0x1f;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		n = 3, cp = s[0] & 0x0f;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		n = 4, cp = s[0] & 0x07;
+	else
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80) /* also stops at the NUL */
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) || cp > 0x10ffff ||
+	    (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return n;
+}
+
+/* Append s to out so that one event is always one line: control bytes
+ * made visible (text: \xNN), or escaped for JSON, where every line must
+ * also be valid UTF-8: a byte that is not part of a valid sequence is
+ * written as the four characters \xNN (JSON "\\xNN"). */
 static size_t put_escaped(char *out, size_t pos, size_t cap, const char *s, int json)
 {
-	for (; *s && pos + 7 < cap; s++) {
+	while (*s && pos + 8 < cap) {
 		unsigned char ch = (unsigned char)*s;
+		size_t n = json && ch >= 0x80 ? utf8_len((const unsigned char *)s) : 1;
 
-		if (ch == '\n' || ch == '\r' || ch == '\t' || ch < 0x20 || ch == 0x7f ||
-		    (json && (ch == '"' || ch == '\\'))) {
-			if (json && (ch == '"' || ch == '\\'))
-				pos += (size_t)snprintf(out + pos, cap - pos, "\\%c", ch);
-			else if (ch == '\n')
-				pos += (size_t)snprintf(out + pos, cap - pos, "\\n");
-			else if (json)
-				pos += (size_t)snprintf(out + pos, cap - pos, "\\u%04x", ch);
-			else
-				pos += (size_t)snprintf(out + pos, cap - pos, "\\x%02x", ch);
-		} else {
-			out[pos++] = (char)ch;
+		if (n > 1) {
+			memcpy(out + pos, s, n);
+			pos += n;
+			s += n;
+			continue;
 		}
+		s++;
+		if (json && n == 0)
+			pos += (size_t)snprintf(out + pos, cap - pos, "\\\\x%02x", ch);
+		else if (json && (ch == '"' || ch == '\\'))
+			pos += (size_t)snprintf(out + pos, cap - pos, "\\%c", ch);
+		else if (ch == '\n')
+			pos += (size_t)snprintf(out + pos, cap - pos, "\\n");
+		else if (ch >= 0x20 && ch != 0x7f)
+			out[pos++] = (char)ch;
+		else if (json)
+			pos += (size_t)snprintf(out + pos, cap - pos, "\\u%04x", ch);
+		else
+			pos += (size_t)snprintf(out + pos, cap - pos, "\\x%02x", ch);
 	}
 	out[pos] = '\0';
 	return pos;

@@ -10,6 +10,7 @@
 #include "conf/cli.h"
 #include "conf/clock.h"
 #include "conf/conf.h"
+#include "conf/env.h"
 #include "conf/ini.h"
 #include "conf/log.h"
 #include "conf/parse.h"

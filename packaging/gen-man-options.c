@@ -28,22 +28,35 @@ static void roff_text(const char *s)
 		fputs("\\fR", stdout);
 }
 
+/* `--flag`, bold; with its ARG in italics when it takes one. */
+static void flag(const struct opt_def *d)
+{
+	printf("\\fB\\-\\-");
+	roff_text(d->lopt);
+	printf("\\fR");
+	if (d->arg) {
+		printf(" \\fI");
+		roff_text(d->arg);
+		printf("\\fR");
+	}
+}
+
 static void option(const struct opt_def *d)
 {
+	int i;
+
 	puts(".TP");
 	if (d->lopt) {
 		if (d->sopt)
 			printf("\\fB\\-%c\\fR, ", d->sopt);
-		printf("\\fB\\-\\-");
-		roff_text(d->lopt);
-		printf("\\fR");
-		if (d->arg) {
-			printf(" \\fI");
-			roff_text(d->arg);
-			printf("\\fR");
-		}
-		if (d->id == OPT_NO_NEW_PRIVS)
-			printf(", \\fB\\-\\-allow\\-new\\-privs\\fR");
+		flag(d);
+		/* a negating flag is printed with the option it negates */
+		for (i = 0; i < OPT_COUNT; i++)
+			if (conf_options[i].kind == OT_NEGATE &&
+			    conf_owner((enum opt_id)i) == d->id) {
+				fputs(", ", stdout);
+				flag(&conf_options[i]);
+			}
 	} else {
 		printf("\\fB%s\\fR=\\fI", d->env);
 		roff_text(d->arg ? d->arg : "");
@@ -76,8 +89,8 @@ int main(void)
 	for (i = 0; i < OPT_COUNT; i++) {
 		const struct opt_def *d = &conf_options[i];
 
-		/* --allow-new-privs is printed with --no-new-privs */
-		if (d->id != OPT_ALLOW_NEW_PRIVS && d->lopt && (d->modes & MODE_MAIN))
+		/* a negating flag is printed with the option it negates */
+		if (d->kind != OT_NEGATE && d->lopt && (d->modes & MODE_MAIN))
 			option(d);
 	}
 	puts(".SS \"muster health\"");

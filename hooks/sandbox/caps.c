@@ -100,42 +100,52 @@ static int bset_has(int cap)
 	return in;
 }
 
-int caps_drop_bounding(uint64_t keep, bool may_skip)
+/* The capabilities in the bounding set now that `keep` does not keep, as a
+ * mask into *out.  Returns 0 or -errno (logged). */
+static int bset_unkept(uint64_t keep, uint64_t *out)
 {
-	int cap, rc, in;
+	int cap, in;
 
-	capng_get_caps_process();
+	*out = 0;
 	for (cap = 0; cap <= 63; cap++) {
 		in = bset_has(cap);
 		if (in < 0)
 			return in;
 		if (in == BSET_END)
 			break;
-		if (!(keep & (1ull << cap)))
-			capng_update(CAPNG_DROP, CAPNG_BOUNDING_SET, (unsigned)cap);
-	}
-	rc = capng_apply(CAPNG_SELECT_BOUNDS);
-	/* libcap-ng skips the drop without CAP_SETPCAP: check the result */
-	for (cap = 0; cap <= 63; cap++) {
-		in = bset_has(cap);
-		if (in < 0)
-			return in;
-		if (in == BSET_END)
-			break;
-		if (in == 1 && !(keep & (1ull << cap))) {
-			capng_get_caps_process();
-			if (may_skip && capng_have_capabilities(CAPNG_SELECT_CAPS) == CAPNG_NONE) {
-				log_warn("capability bounding set left as it is: muster already "
-					 "runs without capabilities (no CAP_SETPCAP)");
-				return 0;
-			}
-			log_error("cannot drop %s from the capability bounding set "
-				  "(muster lacks CAP_SETPCAP; capng_apply: %d)",
-				  cap_name(cap), rc);
-			return -EPERM;
-		}
+		if (in == 1 && !(keep & (1ull << cap)))
+			*out |= 1ull << cap;
 	}
 	return 0;
+}
+
+int caps_drop_bounding(uint64_t keep, bool may_skip)
+{
+	uint64_t drop, left;
+	int cap, rc, r;
+
+	capng_get_caps_process();
+	if ((r = bset_unkept(keep, &drop)))
+		return r;
+	for (cap = 0; cap <= 63; cap++)
+		if (drop & (1ull << cap))
+			capng_update(CAPNG_DROP, CAPNG_BOUNDING_SET, (unsigned)cap);
+	rc = capng_apply(CAPNG_SELECT_BOUNDS);
+	/* libcap-ng skips the drop without CAP_SETPCAP: check the result */
+	if ((r = bset_unkept(keep, &left)))
+		return r;
+	if (!left)
+		return 0;
+	capng_get_caps_process();
+	if (may_skip && capng_have_capabilities(CAPNG_SELECT_CAPS) == CAPNG_NONE) {
+		log_warn("capability bounding set left as it is: muster already "
+			 "runs without capabilities (no CAP_SETPCAP)");
+		return 0;
+	}
+	log_error("cannot drop %s from the capability bounding set "
+		  "(muster lacks CAP_SETPCAP; capng_apply: %d)",
+		  cap_name(__builtin_ctzll(left)), rc);
+	return -EPERM;
 }
 
 int caps_set(uint64_t keep, bool ambient)

@@ -135,34 +135,48 @@ static int db_open(const char *path, FILE **f)
 	return 0;
 }
 
-/* First passwd entry whose name is `user`, or whose uid is `uid` when the
- * user was given as a number (runc's rule). */
-static int find_user(const char *path, const char *user, bool numeric, uint32_t uid,
-		     struct ident *id, bool *found)
+/* Call fn(line, ctx) for every line of a database file (a missing file has
+ * none) until it returns non-zero: 1 stops the scan, < 0 is an error.
+ * Returns 0, or the error (logged). */
+static int db_scan(const char *path, int (*fn)(char *line, void *ctx), void *ctx)
 {
 	char *line = NULL;
 	size_t cap = 0;
 	FILE *f;
+	int r = 0;
 
-	*found = false;
 	if (db_open(path, &f))
 		return -EINVAL;
-	while (f && getline(&line, &cap, f) > 0) {
-		struct pw_entry e;
-
-		if (passwd_parse_line(line, &e))
-			continue;
-		if (strcmp(e.name, user) && !(numeric && e.uid == uid))
-			continue;
-		id->uid = e.uid;
-		id->gid = e.gid;
-		id->name = strdup(e.name);
-		id->home = strdup(*e.home ? e.home : "/");
-		*found = true;
-		break;
-	}
+	while (f && !r && getline(&line, &cap, f) > 0)
+		r = fn(line, ctx);
 	free(line);
-	return db_close(f, path);
+	return db_close(f, path) ?: (r < 0 ? r : 0);
+}
+
+struct lookup {
+	const char *name; /* user or group name as given */
+	bool numeric;	  /* given as a number: match the id too */
+	uint32_t num;
+	struct ident *id;
+	bool found;
+};
+
+/* First passwd entry whose name is `user`, or whose uid is `uid` when the
+ * user was given as a number (runc's rule). */
+static int user_line(char *line, void *ctx)
+{
+	struct lookup *l = ctx;
+	struct pw_entry e;
+
+	if (passwd_parse_line(line, &e) ||
+	    (strcmp(e.name, l->name) && !(l->numeric && e.uid == l->num)))
+		return 0;
+	l->id->uid = e.uid;
+	l->id->gid = e.gid;
+	l->id->name = strdup(e.name);
+	l->id->home = strdup(*e.home ? e.home : "/");
+	l->found = true;
+	return 1;
 }
 
 static int add_group(struct ident *id, gid_t g)
@@ -183,45 +197,32 @@ static int add_group(struct ident *id, gid_t g)
 	return 0;
 }
 
-/* With `group` given: the first entry named so (or with that gid when
- * numeric) sets id->gid.  Without: every group listing id->name adds a
- * supplementary gid. */
-static int scan_groups(const char *path, const char *group, bool numeric, uint32_t gid,
-		       struct ident *id, bool *found)
+/* With a group name given: the first entry named so (or with that gid when
+ * numeric) sets id->gid.  Without (name NULL): every group listing
+ * id->name adds a supplementary gid. */
+static int group_line(char *line, void *ctx)
 {
-	char *line = NULL;
-	size_t cap = 0;
-	FILE *f;
-	int r = 0;
+	struct lookup *l = ctx;
+	struct gr_entry e;
 
-	*found = false;
-	if (db_open(path, &f))
-		return -EINVAL;
-	while (f && !r && getline(&line, &cap, f) > 0) {
-		struct gr_entry e;
-
-		if (group_parse_line(line, &e))
-			continue;
-		if (group) {
-			if (numeric ? e.gid == gid : !strcmp(e.name, group)) {
-				id->gid = e.gid;
-				*found = true;
-				break;
-			}
-		} else if (id->name && group_has_member(e.members, id->name)) {
-			r = add_group(id, e.gid);
-		}
-	}
-	free(line);
-	return db_close(f, path) ?: r;
+	if (group_parse_line(line, &e))
+		return 0;
+	if (!l->name)
+		return l->id->name && group_has_member(e.members, l->id->name)
+			   ? add_group(l->id, e.gid)
+			   : 0;
+	if (l->numeric ? e.gid != l->num : strcmp(e.name, l->name) != 0)
+		return 0;
+	l->id->gid = e.gid;
+	l->found = true;
+	return 1;
 }
 
 int user_resolve(const char *spec, const char *passwd_path, const char *group_path,
 		 struct ident *id)
 {
 	char *user = strdup(spec), *group;
-	uint32_t uid = 0, gid = 0;
-	bool unum, gnum, found;
+	struct lookup l = {.id = id};
 	int r = -EINVAL;
 
 	memset(id, 0, sizeof(*id));
@@ -236,32 +237,36 @@ int user_resolve(const char *spec, const char *passwd_path, const char *group_pa
 		log_error("--user '%s': no user name or id", spec);
 		goto out;
 	}
-	unum = !id_parse(user, &uid);
-	if (find_user(passwd_path, user, unum, uid, id, &found))
+	l.name = user;
+	l.numeric = !id_parse(user, &l.num);
+	if (db_scan(passwd_path, user_line, &l))
 		goto out;
-	if (!found && !unum) {
+	if (!l.found && !l.numeric) {
 		log_error("--user: unknown user '%s' (not in %s)", user, passwd_path);
 		goto out;
 	}
-	if (!found) {
-		id->uid = uid;
+	if (!l.found) {
+		id->uid = l.num;
 		id->gid = 0;
 		id->home = strdup("/");
 	}
 	if (group) {
-		gnum = !id_parse(group, &gid);
-		if (scan_groups(group_path, group, gnum, gid, id, &found))
+		l.name = group;
+		l.found = false;
+		l.numeric = !id_parse(group, &l.num);
+		if (db_scan(group_path, group_line, &l))
 			goto out;
-		if (!found && !gnum) {
+		if (!l.found && !l.numeric) {
 			log_error("--user: unknown group '%s' (not in %s)", group, group_path);
 			goto out;
 		}
-		if (!found)
-			id->gid = gid;
+		if (!l.found)
+			id->gid = l.num;
 	}
 	if (add_group(id, id->gid))
 		goto out;
-	if (!group && scan_groups(group_path, NULL, false, 0, id, &found))
+	l.name = NULL; /* the groups that list the user */
+	if (!group && db_scan(group_path, group_line, &l))
 		goto out;
 	r = id->home ? 0 : -ENOMEM;
 out:

@@ -14,6 +14,8 @@
 #include "conf/ini.h"
 #include "conf/log.h"
 
+#include "rows.h"
+
 static void url_is(const char *in, const char *want)
 {
 	char out[256];
@@ -170,6 +172,34 @@ static void test_dump_all(void **state)
 	conf_free(&c);
 }
 
+/* no_new_privs left on auto shows what the workload will get: on with a
+ * user, kept capabilities or a seccomp filter (drop.c's rule), off alone. */
+static void nnp_is(int opt, const char *val, const char *want)
+{
+	struct muster_conf c;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	conf_init(&c);
+	if (opt < OPT_COUNT)
+		assert_int_equal(conf_apply(&c, (enum opt_id)opt, val, SRC_ENV, 0), 0);
+	conf_dump(&c, f);
+	fclose(f);
+	assert_non_null(strstr(buf, want));
+	free(buf);
+	conf_free(&c);
+}
+
+static void test_auto_no_new_privs(void **state)
+{
+	nnp_is(OPT_COUNT, NULL, "\nno_new_privs = false ; default\n");
+	nnp_is(OPT_SECCOMP, "none", "\nno_new_privs = false ; default\n");
+	nnp_is(OPT_SECCOMP, "default", "\nno_new_privs = true ; default\n");
+	nnp_is(OPT_USER, "app", "\nno_new_privs = true ; default\n");
+	nnp_is(OPT_CAP_KEEP, "CHOWN", "\nno_new_privs = true ; default\n");
+}
+
 /* The dump of a parsed file parses again to the same values. */
 static void test_dump_reparses(void **state)
 {
@@ -197,12 +227,97 @@ static void test_dump_reparses(void **state)
 	free(buf);
 }
 
+/* Every row's default, as conf_init() applies it, is what `muster config`
+ * prints for it: the table's text, `; default`.  A row without a default
+ * prints `# key =`.  Catches a default that does not reach its field, or
+ * a field printed from the wrong place. */
+static void test_every_default_dumps(void **state)
+{
+	struct muster_conf c;
+	char *dump, line[256], want[256];
+	int i;
+
+	conf_init(&c);
+	dump = row_dump(&c);
+	for (i = 0; i < OPT_COUNT; i++) {
+		const struct opt_def *d = &conf_options[i];
+
+		if (!d->key)
+			continue;
+		if (d->kind == OT_TRISTATE) /* auto: off without --user or --cap-keep */
+			snprintf(want, sizeof(want), "%s = false ; default", d->key);
+		else if (d->def)
+			snprintf(want, sizeof(want), "%s = %s ; default", d->key, d->def);
+		else
+			snprintf(want, sizeof(want), "# %s =", d->key);
+		row_line(dump, d, line, sizeof(line));
+		if (strcmp(line, want))
+			fail_msg("[%s] %s: dump says '%s', the table '%s'", d->section, d->key,
+				 line, want);
+	}
+	free(dump);
+	conf_free(&c);
+}
+
+/* A value given to one row changes exactly one line of `muster config`:
+ * that row's (its owner's, for -v, -q and --allow-new-privs), showing the
+ * value and `; command line`.  Catches a row whose offset points at
+ * another option's field, or whose kind stores or prints it wrongly. */
+static void base(struct muster_conf *c)
+{
+	int i;
+
+	conf_init(c);
+	/* auto no_new_privs follows --user and --cap-keep: pin it */
+	for (i = 0; i < OPT_COUNT; i++)
+		if (conf_options[i].kind == OT_TRISTATE)
+			assert_int_equal(conf_apply(c, (enum opt_id)i, "false", SRC_FILE, 1), 0);
+}
+
+static void test_every_row_reaches_its_field(void **state)
+{
+	struct muster_conf fresh, c;
+	char *before, *after, line[256], want[256];
+	int i;
+
+	base(&fresh);
+	before = row_dump(&fresh);
+	for (i = 0; i < OPT_COUNT; i++) {
+		const struct opt_def *d = &conf_options[i], *o = &conf_options[conf_owner(i)];
+		const char *p = before, *q;
+		int changed = 0;
+
+		base(&c);
+		assert_int_equal(conf_apply(&c, (enum opt_id)i, row_sample(d->kind), SRC_CLI, 0), 0);
+		after = row_dump(&c);
+		/* the same lines but one */
+		for (q = after; *p && *q; p += strcspn(p, "\n") + 1, q += strcspn(q, "\n") + 1)
+			if (strcspn(p, "\n") != strcspn(q, "\n") || strncmp(p, q, strcspn(p, "\n")))
+				changed++;
+		if (changed != 1 || *p || *q)
+			fail_msg("row %d (%s): %d lines changed", i, conf_opt_name(i, SRC_CLI),
+				 changed);
+		snprintf(want, sizeof(want), "%s%s = %s ; command line", o->key ? "" : "# ",
+			 o->key ? o->key : o->lopt, row_sample_shown(d->kind));
+		row_line(after, o, line, sizeof(line));
+		if (strcmp(line, want))
+			fail_msg("row %d (%s): dump says '%s', want '%s'", i,
+				 conf_opt_name(i, SRC_CLI), line, want);
+		free(after);
+		conf_free(&c);
+	}
+	free(before);
+	conf_free(&fresh);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_redact_url),	  cmocka_unit_test(test_redact_header),
 	    cmocka_unit_test(test_fmt_duration),  cmocka_unit_test(test_dump_all),
-	    cmocka_unit_test(test_dump_reparses),
+	    cmocka_unit_test(test_dump_reparses), cmocka_unit_test(test_every_default_dumps),
+	    cmocka_unit_test(test_every_row_reaches_its_field),
+	    cmocka_unit_test(test_auto_no_new_privs),
 	};
 
 	log_setup(LOG_INFO, LOGF_TEXT);

@@ -14,8 +14,11 @@
 
 #include "conf/cli.h"
 #include "conf/conf.h"
+#include "conf/env.h"
 #include "conf/ini.h"
 #include "conf/log.h"
+
+#include "rows.h"
 
 static char tmpdir[] = "/tmp/muster-test-ini-XXXXXX";
 static char path[256];
@@ -451,6 +454,36 @@ static void test_example_file(void **state)
 	conf_free(&c);
 }
 
+/* Every INI key of the table is accepted in its section and sets its own
+ * row: `key = VALUE` in the file gives the same configuration as VALUE
+ * applied to that row from the file, with the key's line recorded.
+ * Catches a key routed to another row, or one the front end refuses. */
+static void test_every_key_reaches_its_row(void **state)
+{
+	struct muster_conf want, got;
+	char text[256];
+	int i;
+
+	for (i = 0; i < OPT_COUNT; i++) {
+		const struct opt_def *d = &conf_options[i];
+
+		if (!d->key)
+			continue;
+		snprintf(text, sizeof(text), "; every key\n[%s]\n%s = %s\n", d->section, d->key,
+			 row_sample(d->kind));
+		conf_init(&want);
+		want.file = "t.ini";
+		assert_int_equal(conf_apply(&want, (enum opt_id)i, row_sample(d->kind), SRC_FILE, 3),
+				 0);
+		conf_init(&got);
+		if (conf_load_ini_buf(&got, "t.ini", text, strlen(text)))
+			fail_msg("[%s] %s refused", d->section, d->key);
+		assert_int_equal(got.src[i], SRC_FILE);
+		assert_int_equal(got.line[i], 3);
+		row_same(&want, &got);
+	}
+}
+
 static int setup(void **state)
 {
 	if (!mkdtemp(tmpdir))
@@ -485,6 +518,7 @@ int main(void)
 	    cmocka_unit_test(test_overridden_value_still_checked),
 	    cmocka_unit_test(test_stops_at_first_error),
 	    cmocka_unit_test(test_example_file),
+	    cmocka_unit_test(test_every_key_reaches_its_row),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -14,7 +14,10 @@
 
 #include "conf/cli.h"
 #include "conf/conf.h"
+#include "conf/env.h"
 #include "conf/log.h"
+
+#include "rows.h"
 
 static int setup(void **state)
 {
@@ -43,6 +46,86 @@ static void defaults(void **state)
 	assert_int_equal(c->secrets_dirs.n, 1);
 	assert_string_equal(c->secrets_dirs.v[0].s, "/run/secrets");
 	assert_int_equal(c->src[OPT_GRACE], SRC_DEFAULT);
+	assert_int_equal(c->hook_timeout_ms, 0);
+	assert_string_equal(c->seccomp, "none");
+	assert_string_equal(c->health_expect, "200-299");
+	assert_int_equal(c->log_level, LOG_INFO);
+	assert_int_equal(c->log_format, LOGF_TEXT);
+	assert_false(c->kill_group);
+	assert_null(c->user);
+}
+
+/* Every default of the table parses, from SRC_DEFAULT, without an error
+ * (conf_init() does not check), and the source stays "default". */
+static void defaults_parse(void **state)
+{
+	struct muster_conf c;
+	int i;
+
+	for (i = 0; i < OPT_COUNT; i++) {
+		if (!conf_options[i].def)
+			continue;
+		memset(&c, 0, sizeof(c));
+		if (conf_apply(&c, (enum opt_id)i, conf_options[i].def, SRC_DEFAULT, 0))
+			fail_msg("%s: bad default '%s'", conf_opt_name(i, SRC_CLI),
+				 conf_options[i].def);
+		assert_int_equal(c.src[conf_owner(i)], SRC_DEFAULT);
+		conf_free(&c);
+	}
+	/* "auto" is the tri-state default, never a value a user can give */
+	memset(&c, 0, sizeof(c));
+	assert_int_equal(conf_apply(&c, OPT_NO_NEW_PRIVS, "auto", SRC_CLI, 0), -EINVAL);
+	assert_int_equal(conf_apply(&c, OPT_NO_NEW_PRIVS, "auto", SRC_ENV, 0), -EINVAL);
+	assert_int_equal(conf_apply(&c, OPT_NO_NEW_PRIVS, "auto", SRC_FILE, 1), -EBADMSG);
+	conf_free(&c);
+}
+
+/* The "(default X" or "X (default)" of a help text (so of --help, the man
+ * page and the README) is the row's default: both parse to the same
+ * value.  "(default none)" is a row without a default; a default with a
+ * condition ("X when ...") is not the table's to check. */
+static void help_names_the_default(void **state)
+{
+	struct muster_conf a, b;
+	char said[64], *da, *db;
+	const char *p;
+	int i, checked = 0;
+
+	for (i = 0; i < OPT_COUNT; i++) {
+		const struct opt_def *d = &conf_options[i];
+		size_t n;
+
+		if ((p = strstr(d->help, "(default "))) {
+			p += 9;
+			n = strcspn(p, ";) ");
+			if (p[n] == ' ')
+				continue;
+		} else if ((p = strstr(d->help, " (default)"))) {
+			for (n = 0; p > d->help && p[-1] != ' '; n++)
+				p--;
+		} else {
+			continue;
+		}
+		snprintf(said, sizeof(said), "%.*s", (int)n, p);
+		checked++;
+		if (!strcmp(said, "none") && !d->def)
+			continue;
+		if (!d->def)
+			fail_msg("%s: help says default %s, the table none", d->lopt, said);
+		conf_init(&a);
+		conf_init(&b);
+		assert_int_equal(conf_apply(&a, (enum opt_id)i, said, SRC_CLI, 0), 0);
+		assert_int_equal(conf_apply(&b, (enum opt_id)i, d->def, SRC_CLI, 0), 0);
+		da = row_dump(&a);
+		db = row_dump(&b);
+		if (strcmp(da, db))
+			fail_msg("%s: help says default %s, the table %s", d->lopt, said, d->def);
+		free(da);
+		free(db);
+		conf_free(&a);
+		conf_free(&b);
+	}
+	assert_true(checked >= 8);
 }
 
 static void precedence_scalar(void **state)
@@ -226,6 +309,74 @@ static void env_twins(void **state)
 	assert_int_equal(conf_load_env(c, bad), -EINVAL);
 }
 
+/* Every env twin reaches its row: MUSTER_X=VALUE gives the same
+ * configuration as VALUE applied to the row from the environment. */
+static void every_env_twin_reaches_its_row(void **state)
+{
+	struct muster_conf want, got;
+	char var[128], *envp[] = {var, NULL};
+	int i;
+
+	for (i = 0; i < OPT_COUNT; i++) {
+		const struct opt_def *d = &conf_options[i];
+
+		if (!d->env)
+			continue;
+		snprintf(var, sizeof(var), "%s=%s", d->env, row_sample(d->kind));
+		conf_init(&want);
+		conf_init(&got);
+		assert_int_equal(conf_apply(&want, (enum opt_id)i, row_sample(d->kind), SRC_ENV, 0),
+				 0);
+		assert_int_equal(conf_load_env(&got, envp), 0);
+		assert_int_equal(got.src[i], SRC_ENV);
+		row_same(&want, &got);
+	}
+}
+
+/* Every flag, long and short, in every mode its row names, reaches its
+ * row: the same configuration as the value applied from the CLI. */
+static void cli_one(int id, unsigned mode, const char *flag)
+{
+	const struct opt_def *d = &conf_options[id];
+	const char *val = d->arg ? row_sample(d->kind) : NULL;
+	char *argv[5] = {"muster", (char *)flag};
+	int argc = 2;
+	struct muster_conf want, got;
+
+	if (val)
+		argv[argc++] = (char *)val;
+	if (mode == MODE_MAIN)
+		argv[argc++] = "cmd";
+	conf_init(&want);
+	conf_init(&got);
+	assert_int_equal(conf_apply(&want, (enum opt_id)id, val, SRC_CLI, 0), 0);
+	if (conf_parse_cli(&got, mode, argc, argv) != CLI_OK)
+		fail_msg("%s refused in mode %u", flag, mode);
+	got.argc = 0; /* the workload is not the row's */
+	row_same(&want, &got);
+}
+
+static void every_flag_reaches_its_row(void **state)
+{
+	char flag[64];
+	unsigned mode;
+	int i;
+
+	for (i = 0; i < OPT_COUNT; i++) {
+		const struct opt_def *d = &conf_options[i];
+
+		for (mode = MODE_MAIN; mode <= MODE_CONFIG; mode <<= 1) {
+			if (!d->lopt || !(d->modes & mode))
+				continue;
+			snprintf(flag, sizeof(flag), "--%s", d->lopt);
+			cli_one(i, mode, flag);
+			snprintf(flag, sizeof(flag), "-%c", d->sopt);
+			if (d->sopt)
+				cli_one(i, mode, flag);
+		}
+	}
+}
+
 static void names(void **state)
 {
 	assert_string_equal(conf_opt_name(OPT_GRACE, SRC_CLI), "--grace");
@@ -238,7 +389,27 @@ static void table_is_consistent(void **state)
 	int i, j;
 
 	for (i = 0; i < OPT_COUNT; i++) {
-		assert_int_equal(conf_options[i].id, i);
+		const struct opt_def *d = &conf_options[i];
+		int o = conf_owner(i);
+
+		assert_int_equal(d->id, i);
+		assert_true(d->field < sizeof(struct muster_conf));
+		if (d->kind == OT_NEGATE)
+			assert_int_equal(conf_options[o].kind, OT_TRISTATE);
+		if (d->kind == OT_LOUDER || d->kind == OT_QUIETER)
+			assert_int_equal(conf_options[o].kind, OT_LOGLEVEL);
+		if (o != i) {
+			/* a modifier: no default, no env or INI of its own; its
+			 * owner has an INI key, so `muster config` shows it */
+			assert_null(d->def);
+			assert_null(d->env);
+			assert_null(d->key);
+			assert_non_null(conf_options[o].key);
+			assert_int_equal(conf_options[o].field, d->field);
+		}
+		for (j = 0; j < i; j++)
+			if (conf_options[j].field == d->field)
+				assert_true((int)conf_owner(i) != i || (int)conf_owner(j) != j);
 		for (j = 0; j < i; j++) {
 			if (conf_options[i].env && conf_options[j].env)
 				assert_string_not_equal(conf_options[i].env, conf_options[j].env);
@@ -258,7 +429,8 @@ int main(void)
 		T(rewrite_and_remap), T(bad_values),	    T(bools_and_flags),
 		T(cli_main),	   T(cli_stops_at_command), T(cli_errors),
 		T(cli_wait_and_health), T(env_twins),	    T(names),
-		T(table_is_consistent),
+		T(table_is_consistent), T(defaults_parse),	    T(help_names_the_default),
+		T(every_env_twin_reaches_its_row), T(every_flag_reaches_its_row),
 	};
 
 	return cmocka_run_group_tests_name("options", tests, NULL, NULL);
