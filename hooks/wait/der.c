@@ -275,12 +275,7 @@ static int b64(char c)
 
 static const char *find(const char *t, size_t n, size_t from, const char *s)
 {
-	size_t k = strlen(s);
-
-	for (; from + k <= n; from++)
-		if (t[from] == s[0] && !memcmp(t + from, s, k))
-			return t + from;
-	return NULL;
+	return from <= n ? memmem(t + from, n - from, s, strlen(s)) : NULL;
 }
 
 long pem_next(const char *t, size_t n, size_t *off, char *label, size_t llen, uint8_t *out,

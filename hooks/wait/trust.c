@@ -56,9 +56,10 @@ static int slurp(const char *path, struct buf *b)
 
 typedef int (*pem_fn)(struct tls_trust *t, const char *label, const uint8_t *der, size_t n);
 
-/* Call fn for each object of the PEM text.  Returns 0, -EBADMSG for a
- * broken PEM object, -ENOMEM, or what fn returned. */
-static int pem_each(struct tls_trust *t, const struct buf *pem, pem_fn fn)
+/* Call fn for each object of the PEM text (`secret`: wipe the DER after).
+ * Returns 0, -EBADMSG for a broken PEM object, -ENOMEM, or what fn
+ * returned. */
+static int pem_each(struct tls_trust *t, const struct buf *pem, pem_fn fn, bool secret)
 {
 	uint8_t *der = malloc(pem->n);
 	char label[64];
@@ -73,7 +74,8 @@ static int pem_each(struct tls_trust *t, const struct buf *pem, pem_fn fn)
 		r = fn(t, label, der, (size_t)n);
 	if (!r && n < 0)
 		r = -EBADMSG;
-	explicit_bzero(der, pem->n);
+	if (secret)
+		explicit_bzero(der, pem->n);
 	free(der);
 	return r;
 }
@@ -162,10 +164,10 @@ static int load_pem(struct tls_trust *t, const char *what, const char *path, pem
 	int r = slurp(path, &pem);
 
 	if (!r)
-		r = pem_each(t, &pem, fn);
+		r = pem_each(t, &pem, fn, fn == add_key);
 	if (r == -EBADMSG && fn == add_key && memmem(pem.p, pem.n, "ENCRYPTED", 9))
 		r = -EKEYREJECTED; /* an old-style encrypted key has headers */
-	if (pem.p)
+	if (pem.p && fn == add_key)
 		explicit_bzero(pem.p, pem.cap);
 	free(pem.p);
 	if (r == -EINVAL)
