@@ -26,8 +26,9 @@ static void put_head(uint8_t *b, size_t len, uint8_t type, uint8_t flags, uint32
 
 int h2_request_build(uint8_t *buf, size_t cap, const struct h2_request *r)
 {
-	/* SETTINGS: ENABLE_PUSH = 0 */
-	static const uint8_t settings[] = {0, 0, 6, F_SETTINGS, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0};
+	/* SETTINGS: HEADER_TABLE_SIZE 0, ENABLE_PUSH 0 */
+	static const uint8_t settings[] = {0, 0, 12, F_SETTINGS, 0, 0, 0, 0, 0, 0, 1, 0,
+					   0, 0, 0, 0, 2, 0, 0,		 0, 0};
 	size_t pos = sizeof(preface) - 1 + sizeof(settings), hpos, i;
 
 	if (cap < pos + 9)
@@ -55,8 +56,7 @@ int h2_request_build(uint8_t *buf, size_t cap, const struct h2_request *r)
 
 void h2_client_init(struct h2_client *c)
 {
-	memset(c, 0, offsetof(struct h2_client, hpack));
-	hpack_init(&c->hpack);
+	memset(c, 0, sizeof(*c));
 }
 
 const char *h2_error_name(uint32_t code)
@@ -93,30 +93,9 @@ static void queue(struct h2_client *c, uint8_t type, uint8_t flags, const uint8_
 	c->outlen += 9 + n;
 }
 
-/* The payload without its padding (and HEADERS' priority fields). */
-static int unpad(struct h2_client *c, const uint8_t **p, size_t *n)
+static uint32_t be32(const uint8_t *p)
 {
-	size_t pad = 0;
-
-	*p = c->frame;
-	*n = c->flen;
-	if (c->fflags & FL_PADDED) {
-		if (!*n)
-			return proto(c, "padded frame without its pad length");
-		pad = (*p)[0];
-		(*p)++;
-		(*n)--;
-	}
-	if (c->ftype == F_HEADERS && (c->fflags & FL_PRIORITY)) {
-		if (*n < 5)
-			return proto(c, "HEADERS frame too short for its priority");
-		*p += 5;
-		*n -= 5;
-	}
-	if (pad > *n)
-		return proto(c, "padding longer than the frame");
-	*n -= pad;
-	return 0;
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
 struct block_ctx {
@@ -131,20 +110,33 @@ static int on_field(void *arg, const char *name, size_t nlen, const char *value,
 	return b->ev->field(b->ev->arg, name, nlen, value, vlen, b->trailer);
 }
 
-/* A header fragment of stream 1 (HEADERS or CONTINUATION). */
-static int fragment(struct h2_client *c, const uint8_t *p, size_t n, const struct h2_events *ev)
+/* A HEADERS or CONTINUATION frame of stream 1 is in: strip HEADERS'
+ * padding and priority, and decode the block once it is whole. */
+static int fragment_end(struct h2_client *c, const struct h2_events *ev)
 {
 	struct block_ctx b = {ev, c->blocks > 0};
+	uint8_t *f = c->block + c->bstart;
+	size_t n = c->blen - c->bstart, skip = 0, pad = 0;
 	int r;
 
-	if (n > sizeof(c->block) - c->blen)
-		return proto(c, "header block over 16 KiB");
-	memcpy(c->block + c->blen, p, n);
-	c->blen += n;
+	if (c->ftype == F_HEADERS) {
+		if (c->fflags & FL_PADDED) {
+			if (!n)
+				return proto(c, "padded frame without its pad length");
+			pad = f[0];
+			skip = 1;
+		}
+		if (c->fflags & FL_PRIORITY)
+			skip += 5;
+		if (skip + pad > n)
+			return proto(c, "HEADERS frame shorter than its padding and priority");
+		memmove(f, f + skip, n - skip - pad);
+		c->blen -= skip + pad;
+	}
 	c->continuation = !(c->fflags & FL_END_HEADERS);
 	if (c->continuation)
 		return 0;
-	r = hpack_decode(&c->hpack, c->block, c->blen, on_field, &b, &c->err);
+	r = hpack_decode(c->block, c->blen, on_field, &b, &c->err);
 	if (r == -EPROTO)
 		return proto(c, c->err); /* COMPRESSION_ERROR: c->err says what */
 	if (r)
@@ -155,37 +147,9 @@ static int fragment(struct h2_client *c, const uint8_t *p, size_t n, const struc
 	return c->block_end ? done(c) : 0;
 }
 
-static int stream_frame(struct h2_client *c, const struct h2_events *ev)
-{
-	const uint8_t *p;
-	size_t n;
-	int r;
-
-	if (c->fstream != 1)
-		return proto(c, "a frame on a stream muster did not open");
-	if (c->ftype == F_CONT)
-		return fragment(c, c->frame, c->flen, ev);
-	if ((r = unpad(c, &p, &n)))
-		return r;
-	if (c->ftype == F_HEADERS) {
-		c->block_end = c->fflags & FL_END_STREAM;
-		return fragment(c, p, n, ev);
-	}
-	if (!c->blocks)
-		return proto(c, "DATA before the response's headers");
-	if (n && (r = ev->data(ev->arg, p, n)))
-		return r;
-	return (c->fflags & FL_END_STREAM) ? done(c) : 0;
-}
-
-static uint32_t be32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
 static int control_frame(struct h2_client *c)
 {
-	const uint8_t *p = c->frame;
+	const uint8_t *p = c->ctl;
 	size_t n = c->flen;
 
 	switch (c->ftype) {
@@ -220,28 +184,16 @@ static int control_frame(struct h2_client *c)
 		return n == 4 ? 0 : proto(c, "malformed WINDOW_UPDATE frame");
 	case F_PRIORITY:
 		return n == 5 && c->fstream ? 0 : proto(c, "malformed PRIORITY frame");
-	case F_PUSH:
-		return proto(c, "PUSH_PROMISE, though muster turned push off");
 	default:
 		return 0; /* unknown frame types are ignored (RFC 9113 4.1) */
 	}
 }
 
-static int frame(struct h2_client *c, const struct h2_events *ev)
-{
-	if (c->continuation && c->ftype != F_CONT)
-		return proto(c, "another frame inside a header block");
-	if (!c->continuation && c->ftype == F_CONT)
-		return proto(c, "CONTINUATION without a header block");
-	if (c->ftype == F_DATA || c->ftype == F_HEADERS || c->ftype == F_CONT)
-		return stream_frame(c, ev);
-	return control_frame(c);
-}
-
-/* The frame header in c->head is complete: check and take it. */
+/* The frame header in c->head is complete: check it before its payload. */
 static int head(struct h2_client *c)
 {
 	const uint8_t *h = c->head;
+	bool stream = h[3] == F_DATA || h[3] == F_HEADERS || h[3] == F_CONT;
 
 	if (c->state == H2_PREFACE) {
 		if (!memcmp(h, "HTTP/", 5))
@@ -256,9 +208,64 @@ static int head(struct h2_client *c)
 	c->fflags = h[4];
 	c->fstream = be32(h + 5) & 0x7fffffff;
 	c->got = 0;
+	c->pad = 0;
+	c->bstart = c->blen;
 	if (c->flen > H2_FRAME_MAX)
 		return proto(c, "frame over 16 KiB (FRAME_SIZE_ERROR)");
+	if (c->continuation != (c->ftype == F_CONT))
+		return proto(c, c->continuation ? "another frame inside a header block"
+						: "CONTINUATION without a header block");
+	if (c->ftype == F_PUSH)
+		return proto(c, "PUSH_PROMISE, though muster turned push off");
+	if (stream && c->fstream != 1)
+		return proto(c, "a frame on a stream muster did not open");
+	if (c->ftype == F_DATA && !c->blocks)
+		return proto(c, "DATA before the response's headers");
+	if (c->ftype == F_DATA && (c->fflags & FL_PADDED) && !c->flen)
+		return proto(c, "padded frame without its pad length");
+	if (c->ftype == F_HEADERS)
+		c->block_end = c->fflags & FL_END_STREAM;
 	return 0;
+}
+
+/* Payload bytes p[0..n) of the current frame, at offset c->got. */
+static int payload(struct h2_client *c, const uint8_t *p, size_t n, const struct h2_events *ev)
+{
+	size_t off = c->got, start = (c->fflags & FL_PADDED) ? 1 : 0, end, k;
+
+	if (c->ftype == F_HEADERS || c->ftype == F_CONT) {
+		if (n > sizeof(c->block) - c->blen)
+			return proto(c, "header block over 3 KiB");
+		memcpy(c->block + c->blen, p, n);
+		c->blen += n;
+		return 0;
+	}
+	if (c->ftype != F_DATA) {
+		for (k = 0; k < n && off + k < sizeof(c->ctl); k++)
+			c->ctl[off + k] = p[k];
+		return 0;
+	}
+	if (start && off == 0) {
+		c->pad = p[0];
+		if (c->pad >= c->flen)
+			return proto(c, "padding longer than the frame");
+	}
+	end = c->flen - c->pad;
+	if (off < start) /* skip the pad length byte */
+		p += start - off, n -= start - off, off = start;
+	if (off >= end)
+		return 0;
+	k = end - off < n ? end - off : n;
+	return k ? ev->data(ev->arg, p, k) : 0;
+}
+
+static int frame_end(struct h2_client *c, const struct h2_events *ev)
+{
+	if (c->ftype == F_HEADERS || c->ftype == F_CONT)
+		return fragment_end(c, ev);
+	if (c->ftype == F_DATA)
+		return (c->fflags & FL_END_STREAM) ? done(c) : 0;
+	return control_frame(c);
 }
 
 int h2_feed(struct h2_client *c, const uint8_t *p, size_t n, const struct h2_events *ev)
@@ -276,13 +283,14 @@ int h2_feed(struct h2_client *c, const uint8_t *p, size_t n, const struct h2_eve
 		} else {
 			size_t take = c->flen - c->got < n - i ? c->flen - c->got : n - i;
 
-			memcpy(c->frame + c->got, p + i, take);
-			c->got += take;
+			if ((r = payload(c, p + i, take, ev)))
+				return r;
+			c->got += (uint32_t)take;
 			i += take;
 		}
 		if (c->got == c->flen) {
 			c->hlen = 0;
-			if ((r = frame(c, ev)))
+			if ((r = frame_end(c, ev)))
 				return r;
 		}
 	}

@@ -1,8 +1,9 @@
 /* h2.h - the client side of an HTTP/2 connection (RFC 9113) that carries
  * one request on stream 1, for grpc:// and grpcs://: the bytes of the
  * request, and an incremental parser of the server's frames that hands
- * the response's header fields and body to callbacks.  Pure: bytes in,
- * events out; the frames it must answer (SETTINGS and PING acks) wait in
+ * the response's header fields and body to callbacks as they stream (only
+ * a header block is kept whole, for HPACK).  Pure: bytes in, events out;
+ * the frames it must answer (SETTINGS and PING acks) wait in
  * h2_client.out for the caller to send. */
 #ifndef MUSTER_H2_H
 #define MUSTER_H2_H
@@ -14,7 +15,7 @@
 #include "hooks/wait/hpack.h"
 
 #define H2_FRAME_MAX 16384 /* SETTINGS_MAX_FRAME_SIZE: the default */
-#define H2_BLOCK_MAX 16384 /* a header block, CONTINUATIONs included */
+#define H2_BLOCK_MAX 3072  /* a header block, CONTINUATIONs included */
 
 struct h2_field {
 	const char *name, *value; /* name: lower case, as HTTP/2 sends it */
@@ -29,8 +30,9 @@ struct h2_request {
 	size_t blen;
 };
 
-/* The client preface, an empty SETTINGS, then the request as HEADERS and
- * DATA frames of stream 1 (POST).  Returns the length or -ENOSPC. */
+/* The client preface, SETTINGS (no push, no dynamic HPACK table), then the
+ * request as HEADERS and DATA frames of stream 1 (POST).  Returns the
+ * length or -ENOSPC. */
 int h2_request_build(uint8_t *buf, size_t cap, const struct h2_request *r);
 
 struct h2_events {
@@ -51,10 +53,11 @@ struct h2_client {
 	size_t hlen;
 	uint32_t flen, fstream; /* the frame being read */
 	uint8_t ftype, fflags;
-	size_t got;		     /* payload bytes of it so far */
-	uint8_t frame[H2_FRAME_MAX]; /* its payload */
+	uint32_t got;	     /* payload bytes of it so far */
+	uint8_t pad;	     /* DATA: its padding length */
+	uint8_t ctl[8];	     /* a control frame's first bytes */
 	uint8_t block[H2_BLOCK_MAX]; /* the header block being gathered */
-	size_t blen;
+	size_t blen, bstart;	     /* its length; where this frame's part starts */
 	bool continuation;  /* a header block waits for its CONTINUATION */
 	bool block_end;	    /* ... and that block ends the stream */
 	unsigned blocks;    /* header blocks of stream 1 decoded so far */
@@ -64,7 +67,6 @@ struct h2_client {
 	uint8_t out[128]; /* frames to send back: SETTINGS and PING acks */
 	size_t outlen;
 	const char *err; /* why the bytes are not HTTP/2 we can follow */
-	struct hpack_dec hpack;
 };
 
 void h2_client_init(struct h2_client *c);

@@ -102,9 +102,10 @@ static int get_int(const uint8_t *p, size_t n, size_t *i, unsigned bits, uint32_
 	return 0;
 }
 
-/* A string literal into out (HPACK_STR_MAX bytes kept); *len: its whole
- * length.  Returns 0 or an error text. */
-static const char *get_str(const uint8_t *p, size_t n, size_t *i, char *out, size_t *len)
+/* A string literal into out (cap bytes kept, *len of them).  Returns 0 or
+ * an error text. */
+static const char *get_str(const uint8_t *p, size_t n, size_t *i, char *out, size_t cap,
+			   size_t *len)
 {
 	bool huff = *i < n && (p[*i] & 0x80);
 	uint32_t l;
@@ -114,138 +115,81 @@ static const char *get_str(const uint8_t *p, size_t n, size_t *i, char *out, siz
 	if (l > n - *i)
 		return "string longer than the header block";
 	if (huff) {
-		if (hpack_huffman_decode(p + *i, l, out, HPACK_STR_MAX, len))
+		if (hpack_huffman_decode(p + *i, l, out, cap, len))
 			return "bad Huffman code";
 	} else {
 		*len = l;
-		memcpy(out, p + *i, l < HPACK_STR_MAX ? l : HPACK_STR_MAX);
+		memcpy(out, p + *i, l < cap ? l : cap);
 	}
+	if (*len > cap)
+		*len = cap;
 	*i += l;
 	return NULL;
 }
 
-void hpack_init(struct hpack_dec *h)
+/* Static entry `idx` (1..61): its name, and its value when `value`. */
+static const char *entry(uint32_t idx, const char **value)
 {
-	h->limit = HPACK_TABLE_SIZE;
-	h->size = h->n = h->used = 0;
+	const char *s = static_table;
+
+	while (--idx)
+		s += strlen(s) + 1, s += strlen(s) + 1;
+	*value = s + strlen(s) + 1;
+	return s;
 }
 
-static void evict_to(struct hpack_dec *h, uint32_t limit)
+struct field {
+	char name[HPACK_NAME_MAX], value[HPACK_VALUE_MAX];
+	size_t nl, vl;
+};
+
+/* One field at p[*i] (not a size update) into f. */
+static const char *field(const uint8_t *p, size_t n, size_t *i, struct field *f)
 {
-	while (h->n && h->size > limit) {
-		unsigned k, bytes = h->e[0].nlen + h->e[0].vlen;
-
-		memmove(h->data, h->data + bytes, h->used - bytes);
-		h->used -= bytes;
-		h->size -= bytes + 32;
-		for (k = 1; k < h->n; k++) {
-			h->e[k - 1] = h->e[k];
-			h->e[k - 1].off = (uint16_t)(h->e[k - 1].off - bytes);
-		}
-		h->n--;
-	}
-}
-
-/* Insert h->name and h->value (which never point into the table). */
-static void insert(struct hpack_dec *h, size_t nl, size_t vl)
-{
-	uint32_t sz = (uint32_t)(nl + vl + 32);
-
-	if (sz > h->limit) { /* RFC 7541 4.4: the table ends up empty */
-		evict_to(h, 0);
-		return;
-	}
-	evict_to(h, h->limit - sz);
-	memcpy(h->data + h->used, h->name, nl);
-	memcpy(h->data + h->used + nl, h->value, vl);
-	h->e[h->n].off = (uint16_t)h->used;
-	h->e[h->n].nlen = (uint16_t)nl;
-	h->e[h->n].vlen = (uint16_t)vl;
-	h->n++;
-	h->used += (uint32_t)(nl + vl);
-	h->size += sz;
-}
-
-/* Entry `idx` (1-based: static, then dynamic newest first) into the
- * scratch name (and value when `with_value`).  Returns 0 or -1. */
-static int lookup(struct hpack_dec *h, uint32_t idx, bool with_value, size_t *nl, size_t *vl)
-{
-	const char *s = static_table, *v;
-
-	if (idx == 0 || idx > 61 + h->n)
-		return -1;
-	if (idx <= 61) {
-		while (--idx)
-			s += strlen(s) + 1, s += strlen(s) + 1;
-		v = s + strlen(s) + 1;
-		*nl = strlen(s);
-		*vl = strlen(v);
-	} else {
-		unsigned k = h->n - (idx - 61);
-
-		s = h->data + h->e[k].off;
-		v = s + h->e[k].nlen;
-		*nl = h->e[k].nlen;
-		*vl = h->e[k].vlen;
-	}
-	memcpy(h->name, s, *nl);
-	if (with_value)
-		memcpy(h->value, v, *vl);
-	return 0;
-}
-
-static size_t cut(size_t n)
-{
-	return n < HPACK_STR_MAX ? n : HPACK_STR_MAX;
-}
-
-/* One literal field (incremental indexing when `bits` is 6). */
-static const char *literal(struct hpack_dec *h, const uint8_t *p, size_t n, size_t *i,
-			   unsigned bits, size_t *nl, size_t *vl)
-{
-	const char *why;
+	unsigned bits = (p[*i] & 0x80) ? 7 : (p[*i] & 0x40) ? 6 : 4;
+	const char *name, *value, *why;
 	uint32_t idx;
-	size_t unused;
 
 	if (get_int(p, n, i, bits, &idx))
 		return "truncated field";
-	if (idx && lookup(h, idx, false, nl, &unused))
-		return "field name index out of the tables";
-	if (!idx && (why = get_str(p, n, i, h->name, nl)))
+	if (idx > 61)
+		return "index into a dynamic table, which muster turned off";
+	if (bits == 7 && !idx)
+		return "field index 0";
+	if (idx) {
+		name = entry(idx, &value);
+		f->nl = strlen(name) < sizeof(f->name) ? strlen(name) : sizeof(f->name);
+		memcpy(f->name, name, f->nl);
+		if (bits == 7) {
+			f->vl = strlen(value);
+			memcpy(f->value, value, f->vl);
+			return NULL;
+		}
+	} else if ((why = get_str(p, n, i, f->name, sizeof(f->name), &f->nl))) {
 		return why;
-	if ((why = get_str(p, n, i, h->value, vl)))
-		return why;
-	if (bits == 6)
-		insert(h, *nl, *vl);
-	return NULL;
+	}
+	return get_str(p, n, i, f->value, sizeof(f->value), &f->vl);
 }
 
-int hpack_decode(struct hpack_dec *h, const uint8_t *p, size_t n, hpack_field_fn fn, void *arg,
-		 const char **err)
+int hpack_decode(const uint8_t *p, size_t n, hpack_field_fn fn, void *arg, const char **err)
 {
+	struct field f;
 	bool fields = false;
-	size_t i = 0, nl, vl;
+	size_t i = 0;
 	uint32_t v;
 	int r;
 
 	while (i < n) {
 		const char *why = NULL;
-		bool update = (p[i] & 0xe0) == 0x20;
+		bool update = (p[i] & 0xe0) == 0x20; /* dynamic table size update */
 
-		if (p[i] & 0x80) {
-			if (get_int(p, n, &i, 7, &v) || lookup(h, v, true, &nl, &vl))
-				why = "field index out of the tables";
-		} else if (p[i] & 0x40) {
-			why = literal(h, p, n, &i, 6, &nl, &vl);
-		} else if (update) {
+		if (update) {
 			if (fields)
 				why = "table size update after a field";
-			else if (get_int(p, n, &i, 5, &v) || v > HPACK_TABLE_SIZE)
-				why = "table size update over the announced size";
-			else
-				evict_to(h, h->limit = v);
+			else if (get_int(p, n, &i, 5, &v) || v)
+				why = "table size update over the announced size (0)";
 		} else {
-			why = literal(h, p, n, &i, 4, &nl, &vl);
+			why = field(p, n, &i, &f);
 		}
 		if (why) {
 			*err = why;
@@ -254,7 +198,7 @@ int hpack_decode(struct hpack_dec *h, const uint8_t *p, size_t n, hpack_field_fn
 		if (update)
 			continue;
 		fields = true;
-		if ((r = fn(arg, h->name, cut(nl), h->value, cut(vl))))
+		if ((r = fn(arg, f.name, f.nl, f.value, f.vl)))
 			return r;
 	}
 	return 0;
