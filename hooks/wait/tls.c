@@ -239,6 +239,24 @@ void tls_conn_free(struct tls_conn *t)
 	free(t);
 }
 
+/* The socket failed on send: what the server sent before it closed (an
+ * alert that says why) may still be waiting; hand it to the engine. */
+static void read_last_words(struct tls_conn *t, int fd)
+{
+	br_ssl_engine_context *eng = &t->cc.eng;
+	unsigned char *buf;
+	size_t len;
+	ssize_t n;
+
+	while (br_ssl_engine_current_state(eng) & BR_SSL_RECVREC) {
+		buf = br_ssl_engine_recvrec_buf(eng, &len);
+		n = recv(fd, buf, len, MSG_DONTWAIT);
+		if (n <= 0)
+			break;
+		br_ssl_engine_recvrec_ack(eng, (size_t)n);
+	}
+}
+
 int tls_pump(struct tls_conn *t, int fd)
 {
 	br_ssl_engine_context *eng = &t->cc.eng;
@@ -260,8 +278,12 @@ int tls_pump(struct tls_conn *t, int fd)
 				br_ssl_engine_sendrec_ack(eng, (size_t)n);
 				continue;
 			}
-			if (n < 0 && errno != EAGAIN && errno != EINTR)
-				return -errno;
+			if (n < 0 && errno != EAGAIN && errno != EINTR) {
+				int e = errno;
+
+				read_last_words(t, fd);
+				return br_ssl_engine_last_error(eng) ? -EPROTO : -e;
+			}
 		}
 		if ((st & BR_SSL_RECVREC) && !t->eof) {
 			buf = br_ssl_engine_recvrec_buf(eng, &len);
@@ -336,15 +358,17 @@ size_t tls_read(struct tls_conn *t, void *p, size_t n)
 	return len;
 }
 
-/* A fatal alert the server sent. */
-static void alert_why(int alert, char *buf, size_t n)
+/* A fatal alert the server sent.  A handshake_failure after the server
+ * sent its certificate (so a cipher suite was agreed) means it wanted one
+ * from muster. */
+static void alert_why(const struct tls_conn *t, int alert, char *buf, size_t n)
 {
 	static const struct {
 		int alert;
 		const char *why;
 	} known[] = {
 	    {40, "the server refused the handshake (alert 40 handshake_failure: no cipher "
-		 "suite in common, or it wants a client certificate: --cert/--key)"},
+		 "suite in common?)"},
 	    {42, "the server rejected the client certificate (alert 42 bad_certificate)"},
 	    {43, "the server cannot use the client certificate (alert 43)"},
 	    {45, "the server says the client certificate expired (alert 45)"},
@@ -357,6 +381,11 @@ static void alert_why(int alert, char *buf, size_t n)
 	};
 	size_t i;
 
+	if (alert == 40 && t->x.ncert && !t->trust->key_type) {
+		snprintf(buf, n, "the server requires a client certificate: --cert/--key (alert 40 "
+				 "handshake_failure)");
+		return;
+	}
 	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++)
 		if (known[i].alert == alert) {
 			snprintf(buf, n, "%s", known[i].why);
@@ -414,7 +443,7 @@ void tls_why(const struct tls_conn *t, char *buf, size_t n)
 		return;
 	}
 	if (e >= BR_ERR_RECV_FATAL_ALERT && e < BR_ERR_SEND_FATAL_ALERT)
-		return alert_why(e - BR_ERR_RECV_FATAL_ALERT, buf, n);
+		return alert_why(t, e - BR_ERR_RECV_FATAL_ALERT, buf, n);
 	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++)
 		if (known[i].err == e) {
 			snprintf(buf, n, "%s", known[i].why);
