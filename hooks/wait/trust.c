@@ -157,8 +157,9 @@ static int add_key(struct tls_trust *t, const char *label, const uint8_t *der, s
 	return 0;
 }
 
-/* Read `path` and hand its PEM objects to fn.  Logs why it failed. */
-static int load_pem(struct tls_trust *t, const char *what, const char *path, pem_fn fn)
+/* Read `path` and hand its PEM objects to fn; why it failed into err. */
+static int load_pem(struct tls_trust *t, const char *what, const char *path, pem_fn fn,
+		    char *err, size_t errlen)
 {
 	struct buf pem = {0};
 	int r = slurp(path, &pem);
@@ -171,62 +172,63 @@ static int load_pem(struct tls_trust *t, const char *what, const char *path, pem
 		explicit_bzero(pem.p, pem.cap);
 	free(pem.p);
 	if (r == -EINVAL)
-		log_error("%s %s: not a regular file", what, path);
+		snprintf(err, errlen, "%s %s: not a regular file", what, path);
 	else if (r == -EBADMSG)
-		log_error("%s %s: not a PEM file", what, path);
+		snprintf(err, errlen, "%s %s: not a PEM file", what, path);
 	else if (r == -EKEYREJECTED)
-		log_error("%s %s: not a key BearSSL can use (RSA or EC, unencrypted)", what, path);
+		snprintf(err, errlen, "%s %s: not a key muster can use (RSA or EC, unencrypted)",
+			 what, path);
+	else if (r == -ENOENT && fn == add_anchor)
+		snprintf(err, errlen,
+			 "%s %s: %s (give one with --cacert FILE or SSL_CERT_FILE, or skip "
+			 "verification with --insecure)",
+			 what, path, strerror(-r));
 	else if (r)
-		log_error("%s %s: %s", what, path, strerror(-r));
+		snprintf(err, errlen, "%s %s: %s", what, path, strerror(-r));
 	/* not -EINVAL, the kind of a value typed wrong: a file that cannot be used */
 	return r == -EINVAL ? -ENOEXEC : r;
 }
 
-static int load_bundle(struct tls_trust *t, const struct tls_settings *s)
+/* The certificates or key `fn` takes from `path`; -ENODATA when none. */
+static int load_some(struct tls_trust *t, const char *what, const char *path, pem_fn fn,
+		     const size_t *count, char *err, size_t errlen)
 {
-	const char *env = getenv("SSL_CERT_FILE");
-	const char *path = s->cacert ? s->cacert : env && *env ? env : TLS_DEFAULT_CA;
-	int r;
+	int r = load_pem(t, what, path, fn, err, errlen);
 
-	snprintf(t->cafile, sizeof(t->cafile), "%s", path);
-	r = load_pem(t, "CA bundle", path, add_anchor);
-	if (r == -ENOENT)
-		log_error("give the CA bundle with --cacert FILE or SSL_CERT_FILE, or --insecure "
-			  "to skip verification");
-	if (!r && !t->nta) {
-		log_error("CA bundle %s: no certificate in it", path);
+	if (!r && !*count) {
+		snprintf(err, errlen, "%s %s: no %s in it", what, path,
+			 fn == add_key ? "private key" : "certificate");
 		r = -ENODATA;
 	}
 	return r;
 }
 
-int tls_trust_load(struct tls_trust *t, const struct tls_settings *s)
+int tls_trust_load(struct tls_trust *t, const struct tls_settings *s, char *err, size_t errlen)
 {
+	const char *env = getenv("SSL_CERT_FILE");
 	int r = 0;
 
 	memset(t, 0, sizeof(*t));
 	t->insecure = s->insecure;
 	if (!s->cert != !s->key) {
-		log_error("%s without %s: mutual TLS needs both", s->cert ? "--cert" : "--key",
-			  s->cert ? "--key" : "--cert");
+		snprintf(err, errlen, "%s without %s: mutual TLS needs both",
+			 s->cert ? "--cert" : "--key", s->cert ? "--key" : "--cert");
 		return -EINVAL;
 	}
+	snprintf(t->cafile, sizeof(t->cafile), "%s",
+		 s->cacert ? s->cacert : env && *env ? env : TLS_DEFAULT_CA);
 	if (s->insecure)
 		log_warn("--insecure: TLS certificates are not verified; anyone on the path "
 			 "can pose as the server");
 	else
-		r = load_bundle(t, s);
-	if (!r && s->cert) {
-		r = load_pem(t, "client certificate", s->cert, add_cert);
-		if (!r && !t->nchain) {
-			log_error("client certificate %s: no certificate in it", s->cert);
-			r = -ENODATA;
-		}
-	}
+		r = load_some(t, "CA bundle", t->cafile, add_anchor, &t->nta, err, errlen);
+	if (!r && s->cert)
+		r = load_some(t, "client certificate", s->cert, add_cert, &t->nchain, err,
+			      errlen);
 	if (!r && s->key) {
-		r = load_pem(t, "client key", s->key, add_key);
+		r = load_pem(t, "client key", s->key, add_key, err, errlen);
 		if (!r && !t->key_type) {
-			log_error("client key %s: no private key in it", s->key);
+			snprintf(err, errlen, "client key %s: no private key in it", s->key);
 			r = -ENODATA;
 		}
 	}

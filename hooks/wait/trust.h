@@ -31,10 +31,13 @@ struct tls_trust {
 	char cafile[256]; /* the bundle, for messages */
 };
 
-/* Load what `s` names into *t (logs the one error line).  Returns 0,
- * -EINVAL for --cert without --key or the reverse, -errno when a file
- * cannot be read, -ENODATA when it holds no usable certificate or key. */
-int tls_trust_load(struct tls_trust *t, const struct tls_settings *s);
+/* Load what `s` names into *t (once per run, when a target needs TLS;
+ * with --insecure, the warning line is logged here).  Returns 0, -EINVAL
+ * for --cert without --key or the reverse, -errno when a file cannot be
+ * read (-ENOEXEC: not a regular file), -ENODATA when it holds no usable
+ * certificate or key, -EKEYREJECTED for an encrypted or unusable key; then
+ * err says why in one line, naming the file. */
+int tls_trust_load(struct tls_trust *t, const struct tls_settings *s, char *err, size_t errlen);
 
 /* Free what tls_trust_load() allocated (safe on a zeroed struct). */
 void tls_trust_free(struct tls_trust *t);

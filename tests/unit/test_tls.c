@@ -99,7 +99,7 @@ static pid_t server(int fd, const char *name, int mode)
 	s.key = k;
 	s.insecure = true;
 	log_setup(LOG_ERROR, LOGF_TEXT); /* no --insecure warning from the server */
-	if (tls_trust_load(&t, &s))
+	if (tls_trust_load(&t, &s, in, sizeof(in)))
 		_exit(3);
 	if (t.key_type == BR_KEYTYPE_RSA)
 		br_ssl_server_init_full_rsa(&sc, t.chain, t.nchain, &t.rsa);
@@ -165,12 +165,14 @@ static int run(const struct tls_trust *trust, const char *host, const char *name
 
 static struct tls_trust T;
 
+static char err[512];
+
 static void load_ca(const char *file)
 {
 	struct tls_settings s = {.cacert = f(0, file)};
 
 	tls_trust_free(&T);
-	assert_int_equal(tls_trust_load(&T, &s), 0);
+	assert_int_equal(tls_trust_load(&T, &s, err, sizeof(err)), 0);
 }
 
 static void t_good(void **st)
@@ -212,7 +214,7 @@ static void t_insecure(void **st)
 
 	(void)st;
 	tls_trust_free(&T);
-	assert_int_equal(tls_trust_load(&T, &s), 0); /* the bundle is not even read */
+	assert_int_equal(tls_trust_load(&T, &s, err, sizeof(err)), 0); /* not even read */
 	assert_int_equal(run(&T, "localhost", "expired", 0), 0);
 	assert_int_equal(run(&T, "localhost", "other", 0), 0);
 	assert_int_equal(run(&T, "localhost", "self", 0), 0);
@@ -224,8 +226,10 @@ static int load(const char *ca, const char *cert, const char *key)
 {
 	struct tls_settings s = {.cacert = ca, .cert = cert, .key = key};
 	struct tls_trust t;
-	int r = tls_trust_load(&t, &s);
+	int r;
 
+	err[0] = '\0';
+	r = tls_trust_load(&t, &s, err, sizeof(err));
 	tls_trust_free(&t);
 	return r;
 }
@@ -242,13 +246,20 @@ static void t_trust_errors(void **st)
 	fputs("no PEM here\n", fp);
 	fclose(fp);
 	assert_int_equal(load("/nonexistent/ca.pem", NULL, NULL), -ENOENT);
+	assert_string_equal(err, "CA bundle /nonexistent/ca.pem: No such file or directory (give "
+				 "one with --cacert FILE or SSL_CERT_FILE, or skip verification "
+				 "with --insecure)");
 	assert_int_equal(load(dir, NULL, NULL), -ENOEXEC); /* a directory */
+	assert_non_null(strstr(err, ": not a regular file"));
 	assert_int_equal(load(empty, NULL, NULL), -ENODATA);
+	assert_non_null(strstr(err, "empty.pem: no certificate in it"));
 	assert_int_equal(load(f(0, "good.key"), NULL, NULL), -ENODATA); /* a key, no cert */
 	assert_int_equal(load(f(0, "ca.pem"), f(1, "client.pem"), NULL), -EINVAL);
+	assert_string_equal(err, "--cert without --key: mutual TLS needs both");
 	assert_int_equal(load(f(0, "ca.pem"), NULL, f(1, "client.key")), -EINVAL);
 	assert_int_equal(load(f(0, "ca.pem"), f(1, "client.pem"), f(2, "client.key")), 0);
 	assert_int_equal(load(f(0, "ca.pem"), f(1, "client.pem"), f(2, "client.pem")), -ENODATA);
+	assert_non_null(strstr(err, "client.pem: no private key in it"));
 	assert_int_equal(load(f(0, "ca.pem"), empty, f(2, "client.key")), -ENODATA);
 	/* SSL_CERT_FILE when there is no --cacert */
 	setenv("SSL_CERT_FILE", "/nonexistent/bundle", 1);
@@ -269,6 +280,15 @@ static void t_encrypted_key(void **st)
 		 dir, dir);
 	assert_int_equal(system(cmd), 0);
 	assert_int_equal(load(f(0, "ca.pem"), f(1, "client.pem"), f(2, "enc.key")),
+			 -EKEYREJECTED);
+	assert_non_null(strstr(err, "enc.key: not a key muster can use"));
+	/* an old-style encrypted key (PEM headers) too */
+	snprintf(cmd, sizeof(cmd),
+		 "openssl ec -in %s/client.key -out %s/old.key -aes128 -passout pass:x "
+		 ">/dev/null 2>&1",
+		 dir, dir);
+	assert_int_equal(system(cmd), 0);
+	assert_int_equal(load(f(0, "ca.pem"), f(1, "client.pem"), f(2, "old.key")),
 			 -EKEYREJECTED);
 }
 
