@@ -117,7 +117,7 @@ void conf_usage(unsigned mode)
 	int i;
 
 	if (mode == MODE_WAIT)
-		printf("usage: muster wait [--timeout DUR] URL...\n"
+		printf("usage: muster wait [OPTIONS] URL...\n"
 		       "Wait until every URL is ready; exit 0, or 69 at the deadline.\n\n");
 	else if (mode == MODE_HEALTH)
 		printf("usage: muster health [OPTIONS] [URL...]\n"
@@ -127,7 +127,7 @@ void conf_usage(unsigned mode)
 		       "Validate everything and print the effective configuration.\n\n");
 	else
 		printf("usage: muster [OPTIONS] [--] COMMAND [ARG...]\n"
-		       "       muster wait [--timeout DUR] URL...\n"
+		       "       muster wait [OPTIONS] URL...\n"
 		       "       muster health [OPTIONS] [URL...]\n"
 		       "       muster config [OPTIONS]\n"
 		       "       muster --help | --version\n\n"

@@ -106,10 +106,10 @@ static void scalar(const struct muster_conf *c, const struct opt_def *d, char *v
 		snprintf(v, len, "%s", s);
 }
 
-static void redact(enum opt_id id, const char *s, char *v, size_t len)
+static void redact(enum opt_id id, const char *s, url_scheme_fn *scheme, char *v, size_t len)
 {
 	if (id == OPT_WAIT || id == OPT_HEALTH_URL)
-		redact_url(s, v, len);
+		redact_url(s, scheme, REDACT_WRITTEN, v, len);
 	else if (id == OPT_HEALTH_HEADER)
 		redact_header(s, v, len);
 	else
@@ -117,7 +117,8 @@ static void redact(enum opt_id id, const char *s, char *v, size_t len)
 }
 
 /* One option: `key = value ; source`, or one line per list value. */
-static void option(const struct muster_conf *c, enum opt_id id, const char *prefix, FILE *out)
+static void option(const struct muster_conf *c, enum opt_id id, const char *prefix,
+		   url_scheme_fn *scheme, FILE *out)
 {
 	const struct opt_def *d = &conf_options[id];
 	const char *key = d->key ? d->key : d->lopt;
@@ -128,7 +129,7 @@ static void option(const struct muster_conf *c, enum opt_id id, const char *pref
 		const struct strlist *l = (const void *)((const char *)c + d->field);
 
 		for (i = 0; i < l->n; i++) {
-			redact(id, l->v[i].s, v, sizeof(v));
+			redact(id, l->v[i].s, scheme, v, sizeof(v));
 			fprintf(out, "%s%s = %s", prefix, key, v);
 			put_src(c, id, l->v[i].src, l->v[i].line, out);
 		}
@@ -162,7 +163,7 @@ static void hooks(const struct muster_conf *c, FILE *out)
 	}
 }
 
-void conf_dump(const struct muster_conf *c, FILE *out)
+void conf_dump(const struct muster_conf *c, url_scheme_fn *scheme, FILE *out)
 {
 	const char *done[OPT_COUNT];
 	size_t ndone = 0, k;
@@ -174,7 +175,7 @@ void conf_dump(const struct muster_conf *c, FILE *out)
 	else
 		fprintf(out, "# config = %s", c->file ? c->file : "(none)");
 	put_src(c, OPT_CONFIG, c->src[OPT_CONFIG], 0, out);
-	option(c, OPT_PRE, "# ", out);
+	option(c, OPT_PRE, "# ", scheme, out);
 	if (c->argc > 0) {
 		fprintf(out, "# command =");
 		for (i = 0; i < c->argc; i++)
@@ -195,7 +196,7 @@ void conf_dump(const struct muster_conf *c, FILE *out)
 		fprintf(out, "\n[%s]\n", sec);
 		for (j = i; j < OPT_COUNT; j++)
 			if (conf_options[j].section && !strcmp(conf_options[j].section, sec))
-				option(c, (enum opt_id)j, "", out);
+				option(c, (enum opt_id)j, "", scheme, out);
 		if (!strcmp(sec, "hooks"))
 			hooks(c, out);
 	}

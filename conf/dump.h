@@ -17,8 +17,10 @@
 #include <stdio.h>
 
 #include "conf/conf.h"
+#include "conf/url.h"
 
-void conf_dump(const struct muster_conf *c, FILE *out);
+/* `scheme`: the scheme table, for the redactor (conf/redact.h). */
+void conf_dump(const struct muster_conf *c, url_scheme_fn *scheme, FILE *out);
 
 /* "250ms", "10s", "2m", "1h", "0": the shortest exact form. */
 void conf_fmt_duration(int64_t ms, char *out, size_t len);

@@ -1,8 +1,10 @@
-/* regfile.h - open a file muster reads from outside (config, /etc/passwd,
+/* file.h - open a file muster reads from outside (config, /etc/passwd,
  * a secret, a seccomp profile) only if it is a regular file: a FIFO or a
- * device there would block or never end. */
-#ifndef MUSTER_REGFILE_H
-#define MUSTER_REGFILE_H
+ * device there would block or never end; then read all of it. */
+#ifndef MUSTER_CONF_FILE_H
+#define MUSTER_CONF_FILE_H
+
+#include <stddef.h>
 
 struct stat;
 
@@ -12,5 +14,11 @@ struct stat;
  * when it is not a regular file.  Logs nothing: each caller names the
  * culprit its own way. */
 int open_regular(int dirfd, const char *path, struct stat *st);
+
+/* Read all of fd (then closed, whatever happens) into a new NUL-terminated
+ * buffer *buf of *len bytes (free it).  Returns 0; -EFBIG when there are
+ * more than `max` bytes; -ENOMEM; or read(2)'s -errno.  A buffer that is
+ * given up is zeroed first: it may hold a secret. */
+int fd_read_all(int fd, size_t max, char **buf, size_t *len);
 
 #endif

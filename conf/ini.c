@@ -329,10 +329,7 @@ int conf_load_ini_buf(struct muster_conf *c, const char *name, const char *buf, 
 /* Read a whole regular file of at most INI_MAX_FILE bytes. */
 static int read_file(const char *path, bool explicit_path, char **out, size_t *outlen)
 {
-	struct stat sb;
-	char *buf;
-	size_t got = 0;
-	int fd = open_regular(AT_FDCWD, path, &sb);
+	int fd = open_regular(AT_FDCWD, path, NULL);
 
 	if (fd == -ENOENT && !explicit_path)
 		return 1;
@@ -344,35 +341,12 @@ static int read_file(const char *path, bool explicit_path, char **out, size_t *o
 		log_error("%s: cannot open the config file: %s", path, strerror(-fd));
 		return -EINVAL;
 	}
-	if (sb.st_size > INI_MAX_FILE) {
+	fd = fd_read_all(fd, INI_MAX_FILE, out, outlen);
+	if (fd == -EFBIG)
 		log_error("%s: larger than 1 MiB", path);
-		close(fd);
-		return -EINVAL;
-	}
-	buf = malloc((size_t)sb.st_size + 1);
-	if (!buf) {
-		close(fd);
-		return -ENOMEM;
-	}
-	while (got < (size_t)sb.st_size) {
-		ssize_t n = read(fd, buf + got, (size_t)sb.st_size - got);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			log_error("%s: cannot read the config file: %s", path, strerror(errno));
-			free(buf);
-			close(fd);
-			return -EINVAL;
-		}
-		if (n == 0)
-			break;
-		got += (size_t)n;
-	}
-	close(fd);
-	*out = buf;
-	*outlen = got;
-	return 0;
+	else if (fd)
+		log_error("%s: cannot read the config file: %s", path, strerror(-fd));
+	return fd ? -EINVAL : 0;
 }
 
 int conf_load_ini(struct muster_conf *c, const char *path, bool explicit_path)

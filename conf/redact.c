@@ -5,8 +5,6 @@
 #include <string.h>
 #include <strings.h>
 
-#define REDACTED "<redacted>"
-
 /* Is [s, s+n) exactly one ${NAME} reference? */
 static int is_one_ref(const char *s, size_t n)
 {
@@ -21,26 +19,34 @@ static int is_one_ref(const char *s, size_t n)
 	return 1;
 }
 
-void redact_url(const char *url, char *out, size_t len)
+/* Where the password of the URL split into p starts (it ends at p->at),
+ * or NULL when it has none. */
+static const char *password_at(const struct url_parts *p, url_scheme_fn *scheme)
 {
-	const char *auth = strstr(url, "://"), *end, *at, *colon;
+	const struct url_syntax *syn;
 
-	if (!auth) {
+	if (!p->at)
+		return NULL;
+	if (p->colon)
+		return p->colon + 1;
+	if (!scheme)
+		return p->auth; /* no telling: treat it as a secret */
+	syn = scheme(p->scheme, p->scheme_len, NULL, 0);
+	/* an unknown scheme: no telling either */
+	return !syn || syn->userinfo == URL_PASSWORD_FIRST ? p->auth : NULL;
+}
+
+void redact_url(const char *url, url_scheme_fn *scheme, enum redact_text how, char *out, size_t len)
+{
+	struct url_parts p;
+	const char *pw;
+
+	url_split(url, &p);
+	pw = password_at(&p, scheme);
+	if (!pw || (how == REDACT_WRITTEN && is_one_ref(pw, (size_t)(p.at - pw))))
 		snprintf(out, len, "%s", url);
-		return;
-	}
-	auth += 3;
-	end = auth + strcspn(auth, "/?#");
-	/* the last '@' of the authority ends the user info */
-	for (at = NULL, colon = auth; colon < end; colon++)
-		if (*colon == '@')
-			at = colon;
-	colon = at ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
-	if (!colon || is_one_ref(colon + 1, (size_t)(at - colon - 1))) {
-		snprintf(out, len, "%s", url);
-		return;
-	}
-	snprintf(out, len, "%.*s" REDACTED "%s", (int)(colon + 1 - url), url, at);
+	else
+		snprintf(out, len, "%.*s" REDACTED "%s", (int)(pw - url), url, p.at);
 }
 
 void redact_header(const char *hdr, char *out, size_t len)
@@ -63,4 +69,27 @@ void redact_header(const char *hdr, char *out, size_t len)
 			return;
 		}
 	snprintf(out, len, "%.*s: " REDACTED, (int)n, hdr);
+}
+
+void redact_value(char *text, size_t size, const char *secret)
+{
+	size_t n = secret ? strlen(secret) : 0, r = strlen(REDACTED);
+	char *hit = text;
+
+	if (!n || !size)
+		return;
+	while ((hit = strstr(hit, secret))) {
+		size_t off = (size_t)(hit - text), tail = strlen(hit + n);
+
+		if (off + r >= size) { /* not even the token fits: cut here */
+			*hit = '\0';
+			break;
+		}
+		if (off + r + tail >= size)
+			tail = size - 1 - off - r;
+		memmove(hit + r, hit + n, tail);
+		memcpy(hit, REDACTED, r);
+		hit[r + tail] = '\0';
+		hit += r;
+	}
 }

@@ -1,21 +1,46 @@
-/* redact.h - the redactor: what muster writes about a URL or a header
- * never holds a secret.
+/* redact.h - the redactor: what muster writes about a URL, a header or a
+ * server's answer never holds a secret.  Every output goes through it:
+ * logs, `muster config`, `muster health`, `muster wait`.
  *
- *  - a password in a URL's user info: redis://:<redacted>@cache:6379,
- *    unless it is exactly one `${NAME}` reference (printed as written);
+ *  - the password in a URL's user information: redis://:***@cache:6379,
+ *    and the whole user information of a scheme where one without ':' is
+ *    a password (`***@cache` for redis); in a URL as written, a password that
+ *    is exactly one `${NAME}` reference is shown as written (it names a
+ *    secret, it is not one);
  *  - the value of every HTTP header except Host, Accept, User-Agent,
- *    Content-Type and Connection: `Authorization: <redacted>`.
+ *    Content-Type and Connection: `Authorization: ***`;
+ *  - a secret a server echoes back, wherever it is in a text.
  * Pure; the input may be malformed. */
 #ifndef MUSTER_CONF_REDACT_H
 #define MUSTER_CONF_REDACT_H
 
 #include <stddef.h>
 
-/* Copy `url` to `out` (size `len`) with its password redacted. */
-void redact_url(const char *url, char *out, size_t len);
+#include "conf/url.h"
+
+/* What every secret is shown as. */
+#define REDACTED "***"
+
+/* Where the text of a URL comes from. */
+enum redact_text {
+	REDACT_WRITTEN,	 /* as the user wrote it: `${NAME}` references not expanded */
+	REDACT_EXPANDED, /* after expansion: all of a password is the secret */
+};
+
+/* Copy `url` to `out` (size `len`) with its password redacted; `scheme`
+ * (the scheme table) says which schemes read a user information without
+ * ':' as a password; NULL, or a scheme it does not know: every such user
+ * information is redacted. */
+void redact_url(const char *url, url_scheme_fn *scheme, enum redact_text how, char *out,
+		size_t len);
 
 /* Copy the header line "K: V" to `out` with V redacted unless K is one of
  * the harmless names above. */
 void redact_header(const char *hdr, char *out, size_t len);
+
+/* Replace every occurrence of `secret` (NULL or "": none) in the string
+ * `text` (a buffer of `size` bytes) by REDACTED, cutting what no longer
+ * fits. */
+void redact_value(char *text, size_t size, const char *secret);
 
 #endif

@@ -1,67 +1,34 @@
-/* url.c - parse wait/health URLs (SPEC.md "URLs").  Pure: no I/O, no logs.
- *
- *   tcp://host:port                       port required
- *   postgres[ql]://[user[:pw]@]host[:5432][/db][?query]
- *   redis://[[user]:pw@]host[:6379][/dbnum]   "redis://pw@h": pw is a password
- *   http://host[:80][/path[?query]]
- *   unix:///path    file:///path
+/* url.c - parse wait/health URLs by their scheme's rules (see url.h).
+ * Pure: no I/O, no logs.
  *
  * Hosts are names ([A-Za-z0-9._-]) or IPv6 literals in brackets.  User,
- * password and database are percent-decoded.  `display` is the URL with the
- * password replaced by "***"; error messages only ever show `display`. */
+ * password and database name are percent-decoded.  `display` is the URL
+ * with its password redacted; error messages only ever show `display`. */
+#include "conf/url.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
-#include "hooks/wait/probe.h"
-#include "conf/url.h"
+#include "conf/redact.h"
 
-static const struct {
-	const char *name;
-	enum url_scheme scheme;
-	uint16_t port;
-} schemes[] = {
-    {"tcp", URL_TCP, 0},
-    {"postgres", URL_POSTGRES, 5432},
-    {"postgresql", URL_POSTGRES, 5432},
-    {"redis", URL_REDIS, 6379},
-    {"http", URL_HTTP, 80},
-    {"unix", URL_UNIX, 0},
-    {"file", URL_FILE, 0},
-};
-
-/* Copy s into out with the secret part of the userinfo replaced by "***".
- * Works on any string, malformed or not. */
-void url_redact(const char *s, char *out, size_t n)
+void url_split(const char *s, struct url_parts *p)
 {
-	const char *sep = strstr(s, "://"), *auth, *end, *at = NULL, *colon, *p;
-	int redis;
+	const char *sep = strstr(s, "://"), *c;
 
-	if (!n)
+	memset(p, 0, sizeof(*p));
+	if (!sep)
 		return;
-	if (!sep) {
-		snprintf(out, n, "%s", s);
-		return;
-	}
-	auth = sep + 3;
-	end = auth + strcspn(auth, "/?#");
-	for (p = auth; p < end; p++)
-		if (*p == '@')
-			at = p;
-	if (!at) {
-		snprintf(out, n, "%s", s);
-		return;
-	}
-	colon = memchr(auth, ':', (size_t)(at - auth));
-	redis = (size_t)(sep - s) == 5 && !strncasecmp(s, "redis", 5);
-	if (colon)
-		snprintf(out, n, "%.*s:***%s", (int)(colon - s), s, at);
-	else if (redis)
-		snprintf(out, n, "%.*s***%s", (int)(auth - s), s, at);
-	else
-		snprintf(out, n, "%s", s);
+	p->scheme = s;
+	p->scheme_len = (size_t)(sep - s);
+	p->auth = sep + 3;
+	p->auth_end = p->auth + strcspn(p->auth, "/?#");
+	for (c = p->auth; c < p->auth_end; c++)
+		if (*c == '@')
+			p->at = c;
+	if (p->at)
+		p->colon = memchr(p->auth, ':', (size_t)(p->at - p->auth));
 }
 
 static int hexval(char c)
@@ -133,13 +100,19 @@ void url_free(struct url *u)
 	memset(u, 0, sizeof(*u));
 }
 
-/* The path-only schemes: unix:///p, file:///p. */
+/* A rule of the scheme refuses the URL: in the scheme's words. */
+static const char *refused(const char *why)
+{
+	return why ? why : "not taken by this scheme";
+}
+
+/* SCHEME:///path: everything after "://". */
 static const char *parse_local(struct url *u, const char *rest)
 {
 	if (*rest != '/')
-		return "expected an absolute path after :// (three slashes: unix:///run/x.sock)";
-	if (rest[1] == '\0' && u->scheme == URL_UNIX)
-		return "empty socket path";
+		return refused(u->syntax->bad_path);
+	if (rest[1] == '\0' && u->syntax->empty_path)
+		return u->syntax->empty_path;
 	u->path = strdup(rest);
 	return u->path ? NULL : "out of memory";
 }
@@ -149,11 +122,8 @@ static const char *parse_userinfo(struct url *u, const char *s, size_t len)
 	const char *colon = memchr(s, ':', len);
 	int bad = 0;
 
-	if (u->scheme == URL_TCP || u->scheme == URL_HTTP)
-		return u->scheme == URL_HTTP
-			   ? "credentials in http:// URLs are not supported; use --header "
-			     "'Authorization: ...'"
-			   : "credentials are not allowed in tcp:// URLs";
+	if (u->syntax->userinfo == URL_NO_USERINFO)
+		return refused(u->syntax->no_userinfo);
 	if (colon) {
 		if (colon > s && !(u->user = pct_decode(s, (size_t)(colon - s), &bad)))
 			return bad ? "bad %-escape in the user name" : "out of memory";
@@ -161,7 +131,7 @@ static const char *parse_userinfo(struct url *u, const char *s, size_t len)
 		    !(u->password = pct_decode(colon + 1, len - (size_t)(colon - s) - 1, &bad)))
 			return bad ? "bad %-escape in the password" : "out of memory";
 	} else if (len) {
-		char **dst = u->scheme == URL_REDIS ? &u->password : &u->user;
+		char **dst = u->syntax->userinfo == URL_PASSWORD_FIRST ? &u->password : &u->user;
 
 		if (!(*dst = pct_decode(s, len, &bad)))
 			return bad ? "bad %-escape in the user information" : "out of memory";
@@ -169,7 +139,7 @@ static const char *parse_userinfo(struct url *u, const char *s, size_t len)
 	return NULL;
 }
 
-static const char *parse_hostport(struct url *u, const char *s, size_t len, uint16_t defport)
+static const char *parse_hostport(struct url *u, const char *s, size_t len)
 {
 	const char *end = s + len, *p, *hend;
 	unsigned long port = 0;
@@ -214,110 +184,89 @@ static const char *parse_hostport(struct url *u, const char *s, size_t len, uint
 		if (port == 0)
 			return "port out of range (1-65535)";
 		u->port = (uint16_t)port;
-	} else if (!defport) {
-		return "a port is required (tcp://host:port)";
+	} else if (!u->syntax->port) {
+		return refused(u->syntax->no_port);
 	} else {
-		u->port = defport;
+		u->port = u->syntax->port;
 	}
 	return NULL;
+}
+
+/* A request target: path and query as written, "/" when empty. */
+static const char *parse_target(struct url *u, const char *t, size_t plen)
+{
+	if (!plen) {
+		u->path = strdup("/");
+	} else if (*t == '?') {
+		u->path = malloc(plen + 2);
+		if (u->path) {
+			u->path[0] = '/';
+			memcpy(u->path + 1, t, plen);
+			u->path[plen + 1] = '\0';
+		}
+	} else {
+		u->path = strndup(t, plen);
+	}
+	for (size_t i = 0; u->path && u->path[i]; i++)
+		if ((unsigned char)u->path[i] <= ' ' || u->path[i] == 0x7f)
+			return "space or control character in the path";
+	return u->path ? NULL : "out of memory";
 }
 
 /* Whatever follows host[:port]: "" or "/..." (with ?query). */
 static const char *parse_tail(struct url *u, const char *t)
 {
-	size_t plen = strcspn(t, "#");
+	size_t plen = strcspn(t, "#"), dlen = strcspn(t, "?#"), i;
 	int bad = 0;
 
-	switch (u->scheme) {
-	case URL_TCP:
+	switch (u->syntax->path) {
+	case URL_PATH_NONE:
 		if (plen && !(plen == 1 && *t == '/'))
-			return "tcp:// URLs take no path";
+			return refused(u->syntax->bad_path);
 		return NULL;
-	case URL_HTTP:
-		if (!plen) {
-			u->path = strdup("/");
-		} else if (*t == '?') {
-			u->path = malloc(plen + 2);
-			if (u->path) {
-				u->path[0] = '/';
-				memcpy(u->path + 1, t, plen);
-				u->path[plen + 1] = '\0';
-			}
-		} else {
-			u->path = strndup(t, plen);
-		}
-		for (size_t i = 0; u->path && u->path[i]; i++)
-			if ((unsigned char)u->path[i] <= ' ' || u->path[i] == 0x7f)
-				return "space or control character in the path";
-		return u->path ? NULL : "out of memory";
-	case URL_POSTGRES: {
-		size_t dlen = strcspn(t, "?#");
-
-		if (dlen > 1) {
-			if (!(u->path = pct_decode(t + 1, dlen - 1, &bad)))
-				return bad ? "bad %-escape in the database name" : "out of memory";
-		}
+	case URL_PATH_TARGET:
+		return parse_target(u, t, plen);
+	case URL_PATH_DBNAME:
+		if (dlen > 1 && !(u->path = pct_decode(t + 1, dlen - 1, &bad)))
+			return bad ? "bad %-escape in the database name" : "out of memory";
 		return NULL;
-	}
-	case URL_REDIS: {
-		size_t dlen = strcspn(t, "?#"), i;
-
+	case URL_PATH_DBNUMBER:
 		for (i = 1; i < dlen; i++)
 			if (t[i] < '0' || t[i] > '9')
-				return "the redis database must be a number (redis://host:6379/0)";
+				return refused(u->syntax->bad_path);
 		return NULL;
-	}
 	default:
 		return NULL;
 	}
 }
 
 /* The parse proper; display is s redacted, whole. */
-static int parse(const char *s, const char *display, struct url *u, char *err, size_t errlen)
+static int parse(const char *s, const char *display, url_scheme_fn *scheme, struct url *u,
+		 char *err, size_t errlen)
 {
-	const char *sep, *rest, *auth_end, *at = NULL, *hp, *why = NULL, *p;
-	size_t slen, i;
-	int found = -1;
+	struct url_parts p;
+	const char *why = NULL, *c, *hp;
+	char unknown[200];
 
 	if (!*s)
 		return fail(err, errlen, display, "empty URL");
-	for (p = s; *p; p++)
-		if ((unsigned char)*p < ' ' || *p == 0x7f || *p == ' ')
+	for (c = s; *c; c++)
+		if ((unsigned char)*c < ' ' || *c == 0x7f || *c == ' ')
 			return fail(err, errlen, display, "space or control character in the URL");
-	sep = strstr(s, "://");
-	if (!sep)
-		return fail(err, errlen, display,
-			    "expected SCHEME://..., one of tcp, postgres, redis, http, unix, file");
-	slen = (size_t)(sep - s);
-	for (i = 0; i < sizeof(schemes) / sizeof(schemes[0]); i++)
-		if (strlen(schemes[i].name) == slen && !strncasecmp(s, schemes[i].name, slen))
-			found = (int)i;
-	if (found < 0) {
-		if (slen == 5 && !strncasecmp(s, "https", 5))
-			return fail(err, errlen, display,
-				    "https is not supported (muster has no TLS); probe the "
-				    "plain-HTTP port or use tcp://");
-		return fail(err, errlen, display,
-			    "unknown scheme; use tcp, postgres, redis, http, unix or file");
-	}
-	u->scheme = schemes[found].scheme;
-	rest = sep + 3;
-	if (u->scheme == URL_UNIX || u->scheme == URL_FILE) {
-		why = parse_local(u, rest);
+	url_split(s, &p);
+	u->syntax = scheme(p.scheme, p.scheme_len, unknown, sizeof(unknown));
+	if (!u->syntax)
+		return fail(err, errlen, display, unknown);
+	if (u->syntax->path == URL_PATH_LOCAL) {
+		why = parse_local(u, p.auth);
 	} else {
-		auth_end = rest + strcspn(rest, "/?#");
-		for (p = rest; p < auth_end; p++)
-			if (*p == '@')
-				at = p;
-		hp = rest;
-		if (at) {
-			why = parse_userinfo(u, rest, (size_t)(at - rest));
-			hp = at + 1;
-		}
+		hp = p.at ? p.at + 1 : p.auth;
+		if (p.at)
+			why = parse_userinfo(u, p.auth, (size_t)(p.at - p.auth));
 		if (!why)
-			why = parse_hostport(u, hp, (size_t)(auth_end - hp), schemes[found].port);
+			why = parse_hostport(u, hp, (size_t)(p.auth_end - hp));
 		if (!why)
-			why = parse_tail(u, auth_end);
+			why = parse_tail(u, p.auth_end);
 	}
 	if (!why && !(u->display = strdup(display)))
 		why = "out of memory";
@@ -328,7 +277,7 @@ static int parse(const char *s, const char *display, struct url *u, char *err, s
 	return 0;
 }
 
-int url_parse(const char *s, struct url *u, char *err, size_t errlen)
+int url_parse(const char *s, url_scheme_fn *scheme, struct url *u, char *err, size_t errlen)
 {
 	/* the display form is never cut short: a long URL keeps its "***"
 	 * (the redaction can add 3 bytes over an empty password) */
@@ -339,8 +288,8 @@ int url_parse(const char *s, struct url *u, char *err, size_t errlen)
 	memset(u, 0, sizeof(*u));
 	if (!display)
 		return fail(err, errlen, "", "out of memory");
-	url_redact(s ? s : "", display, n);
-	r = parse(s ? s : "", display, u, err, errlen);
+	redact_url(s ? s : "", scheme, REDACT_EXPANDED, display, n);
+	r = parse(s ? s : "", display, scheme, u, err, errlen);
 	free(display);
 	return r;
 }

@@ -25,6 +25,7 @@
 #include "init/pid1/self.h"
 #include "init/pid1/sig.h"
 #include "init/pid1/supervise.h"
+#include "init/version.h"
 
 extern char **environ;
 
@@ -53,7 +54,7 @@ static int load_conf(struct muster_conf *c, unsigned mode, int argc, char **argv
 		if (r == CLI_HELP)
 			conf_usage(mode);
 		else
-			printf("muster %s\n", MUSTER_VERSION);
+			version_print();
 		*answered = true;
 		return 0;
 	}

@@ -2,14 +2,24 @@
 # build-third-party.sh - libseccomp, libcap-ng, inih and BearSSL as static
 # musl libraries, from Debian 12's own source packages, for `make release`.
 #
-#   packaging/build-third-party.sh [OUTDIR]     (default build/third_party)
+#   ARCH=x86_64|aarch64 packaging/build-third-party.sh [OUTDIR [WHAT...]]
+#
+# OUTDIR defaults to build/third_party; ARCH to the host's (uname -m).  A
+# foreign ARCH cross-builds with Debian's ARCH-linux-musl-gcc (musl-dev:arm64
+# ships aarch64-linux-musl-gcc and pulls in gcc-aarch64-linux-gnu).  WHAT is
+# "release" (default: libseccomp, libcap-ng, inih, BearSSL) or "cmocka" (the unit-test
+# framework, for running the unit tests of a foreign ARCH under emulation).
 #
 # Result: OUTDIR/musl/include and
-# OUTDIR/musl/lib/{libseccomp,libcap-ng,libinih,libbearssl}.a
-# Idempotent: a library already in OUTDIR/musl/lib is not rebuilt; the
+# OUTDIR/musl/lib/{libseccomp,libcap-ng,libinih,libbearssl}.a,
+# and OUTDIR/manifest: one line per library linked into muster, musl
+# included, "NAME SOURCE-PACKAGE VERSION LICENCE", the Debian source
+# version actually built (the SBOM and `muster --version` are made from it).
+# cmocka goes to OUTDIR/test/ and is not in the manifest.
+# Idempotent: a library already built and recorded is not rebuilt; the
 # sources are fetched once into OUTDIR/src (never committed).
 #
-# Needs: musl-tools, dpkg-dev (apt-get source), make, and deb-src lines for
+# Needs: musl-dev for ARCH, dpkg-dev (apt-get source), make, and deb-src lines for
 # bookworm; when there are none it adds /etc/apt/sources.list.d/
 # muster-deb-src.sources, a deb-src copy of Debian 12's deb822
 # debian.sources (same mirrors), and runs apt-get update, which needs root.
@@ -21,26 +31,71 @@ OUT=$(cd "$OUT" && pwd)
 SRC=$OUT/src
 PREFIX=$OUT/musl
 KINC=$OUT/kernel-include
+MANIFEST=$OUT/manifest
 JOBS=${JOBS:-2}
-CC=${MUSL_CC:-musl-gcc}
+HOST_ARCH=$(uname -m)
+ARCH=${ARCH:-$HOST_ARCH}
+case $ARCH in
+x86_64) DEB_ARCH=amd64 ;;
+aarch64) DEB_ARCH=arm64 ;;
+*) echo "build-third-party: ARCH=$ARCH: x86_64 or aarch64" >&2; exit 1 ;;
+esac
+CC=${MUSL_CC:-$ARCH-linux-musl-gcc}
+# a cross build names the target to configure, and archives with the
+# target's ar (libtool's symbol index)
+if [ "$ARCH" != "$HOST_ARCH" ]; then
+	HOST_OPT=--host=$ARCH-linux-musl
+	AR=$ARCH-linux-gnu-ar
+	export AR RANLIB=$ARCH-linux-gnu-ranlib
+else
+	HOST_OPT=
+	AR=ar
+fi
 CPPFLAGS_TP="-isystem $KINC"
-CFLAGS_TP="-Os -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables -fno-unwind-tables"
-MULTIARCH=$(dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || echo x86_64-linux-gnu)
+# no build path in the objects (reproducible release builds)
+CFLAGS_TP="-Os -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables -fno-unwind-tables \
+-ffile-prefix-map=$OUT=."
+MULTIARCH=$ARCH-linux-gnu
 
 say() { echo "build-third-party: $*" >&2; }
 
-command -v "$CC" >/dev/null || { say "$CC not found (apt-get install musl-tools)"; exit 1; }
+command -v "$CC" >/dev/null || { say "$CC not found (apt-get install musl-dev:$DEB_ARCH)"; exit 1; }
 
 # Kernel headers only, through a directory of symlinks: putting
 # /usr/include itself on the path would let glibc's headers shadow musl's.
+# A cross build takes them from the cross toolchain's tree
+# (linux-libc-dev-arm64-cross), a native one from /usr/include.
 if [ ! -e "$KINC/asm" ]; then
-	say "kernel headers: $KINC -> /usr/include/{linux,asm-generic,$MULTIARCH/asm}"
+	if [ -d "/usr/$MULTIARCH/include/asm" ]; then
+		linux=/usr/$MULTIARCH/include asm=/usr/$MULTIARCH/include/asm
+	else
+		linux=/usr/include asm=/usr/include/$MULTIARCH/asm
+	fi
+	say "kernel headers: $KINC -> $linux/{linux,asm-generic}, $asm"
 	mkdir -p "$KINC"
-	ln -sfn /usr/include/linux "$KINC/linux"
-	ln -sfn /usr/include/asm-generic "$KINC/asm-generic"
-	ln -sfn "/usr/include/$MULTIARCH/asm" "$KINC/asm"
+	ln -sfn "$linux/linux" "$KINC/linux"
+	ln -sfn "$linux/asm-generic" "$KINC/asm-generic"
+	ln -sfn "$asm" "$KINC/asm"
 fi
 mkdir -p "$SRC" "$PREFIX/lib" "$PREFIX/include"
+
+# record NAME SOURCE-PACKAGE VERSION LICENCE: NAME's line in the manifest
+# (replacing an older one), once NAME is built.
+record() {
+	touch "$MANIFEST"
+	{ grep -v "^$1 " "$MANIFEST" || true; echo "$1 $2 $3 $4"; } | LC_ALL=C sort >"$MANIFEST.new"
+	mv "$MANIFEST.new" "$MANIFEST"
+}
+
+# recorded NAME FILE: FILE is built and NAME is in the manifest
+recorded() {
+	[ -f "$2" ] && grep -qs "^$1 " "$MANIFEST"
+}
+
+# dsc_version PKG: the Debian version of the source package PKG in $SRC
+dsc_version() {
+	sed -n 's/^Version: //p' "$(ls "$SRC/$1"_*.dsc | LC_ALL=C sort | tail -n 1)"
+}
 
 have_deb_src() {
 	grep -rqsE '^(Types:.*deb-src|deb-src )' /etc/apt/sources.list /etc/apt/sources.list.d/
@@ -92,72 +147,121 @@ autotools_build() {
 	dir=$1
 	shift
 	b=$dir/_musl
+	rm -rf "$b" # configured afresh: no stale prefix or flags from an older tree
 	mkdir -p "$b"
 	say "configure $(basename "$dir") (CC=$CC, static)"
+	# shellcheck disable=SC2086
 	(cd "$b" && CC="$CC" CPPFLAGS="$CPPFLAGS_TP" CFLAGS="$CFLAGS_TP" ../configure -q --prefix="$PREFIX" \
-		--enable-static --disable-shared "$@" >/dev/null)
+		$HOST_OPT --enable-static --disable-shared "$@" >/dev/null)
 }
 
 build_seccomp() {
-	[ -f "$PREFIX/lib/libseccomp.a" ] && { say "libseccomp.a: cached"; return 0; }
+	recorded libseccomp "$PREFIX/lib/libseccomp.a" && { say "libseccomp.a: cached"; return 0; }
 	d=$(fetch libseccomp)
 	autotools_build "$d" --disable-python
 	say "make libseccomp"
 	make -s -C "$d/_musl/src" -j"$JOBS" >/dev/null
 	make -s -C "$d/_musl/src" install >/dev/null
 	make -s -C "$d/_musl/include" install >/dev/null
+	record libseccomp libseccomp "$(dsc_version libseccomp)" LGPL-2.1-only
 }
 
 build_capng() {
-	[ -f "$PREFIX/lib/libcap-ng.a" ] && { say "libcap-ng.a: cached"; return 0; }
+	recorded libcap-ng "$PREFIX/lib/libcap-ng.a" && { say "libcap-ng.a: cached"; return 0; }
 	d=$(fetch libcap-ng)
 	autotools_build "$d" --without-python --without-python3
 	say "make libcap-ng"
 	make -s -C "$d/_musl/src" -j"$JOBS" libcap-ng.la >/dev/null
 	make -s -C "$d/_musl/src" install-libLTLIBRARIES install-includeHEADERS >/dev/null
 	rm -f "$PREFIX/lib/libdrop_ambient.a" "$PREFIX/lib/libdrop_ambient.la"
+	record libcap-ng libcap-ng "$(dsc_version libcap-ng)" LGPL-2.1-or-later
 }
 
-# inih: Debian's libinih.a is plain C calling only libc functions that musl
-# also has (fopen64, fgets, __ctype_b_loc, ...), so it links as it is.  Set
-# INIH_FROM_SOURCE=1 to build it from `apt-get source libinih` instead.
+# inih: Debian's libinih.a for ARCH (libinih-dev:arm64 through multiarch)
+# is plain C calling only libc functions that musl also has (fopen64, fgets,
+# __ctype_b_loc, ...), so it links as it is.  Set INIH_FROM_SOURCE=1 to
+# build it from `apt-get source libinih` instead.
 build_inih() {
-	[ -f "$PREFIX/lib/libinih.a" ] && { say "libinih.a: cached"; return 0; }
+	recorded inih "$PREFIX/lib/libinih.a" && { say "libinih.a: cached"; return 0; }
 	if [ "${INIH_FROM_SOURCE:-0}" != 1 ] && [ -f "/usr/lib/$MULTIARCH/libinih.a" ]; then
 		say "libinih.a: Debian's /usr/lib/$MULTIARCH/libinih.a, as it is"
 		cp "/usr/lib/$MULTIARCH/libinih.a" "$PREFIX/lib/libinih.a"
 		cp /usr/include/ini.h "$PREFIX/include/ini.h"
+		record inih libinih "$(dpkg-query -W -f='${source:Version}' "libinih-dev:$DEB_ARCH")" BSD-3-Clause
 		return 0
 	fi
 	d=$(fetch libinih)
 	say "cc inih (CC=$CC)"
+	# shellcheck disable=SC2086
 	$CC $CPPFLAGS_TP $CFLAGS_TP -c "$d/ini.c" -o "$d/ini.musl.o"
-	ar rcs "$PREFIX/lib/libinih.a" "$d/ini.musl.o"
+	rm -f "$PREFIX/lib/libinih.a"
+	$AR rcsD "$PREFIX/lib/libinih.a" "$d/ini.musl.o"
 	cp "$d/ini.h" "$PREFIX/include/ini.h"
+	record inih libinih "$(dsc_version libinih)" BSD-3-Clause
 }
 
 # ---- BearSSL (TLS for https://, rediss://, grpcs://; issue 14) -------------
 # A self-contained block: Debian's source package `bearssl` (0.6 in Debian
 # 12), built with its own makefiles (conf/Unix.mk) and only the `lib`
-# target: no shared library, no tools, no tests.  CC and CFLAGS are given
-# on make's command line, so they replace Unix.mk's (no -fPIC: the library
-# goes into a static binary).  BUILD=_musl keeps the objects out of the
-# source's own build/ directory.  Headers go to musl/include/ as bearssl.h
-# and bearssl_*.h, so <bearssl.h> names the same API as Debian's
-# libbearssl-dev for the glibc build.
+# target: no shared library, no tools, no tests.  CC, AR and CFLAGS are
+# given on make's command line, so they replace Unix.mk's (no -fPIC: the
+# library goes into a static binary; ar D: a reproducible archive).
+# BUILD=_musl keeps the objects out of the source's own build/ directory.
+# Headers go to musl/include/ as bearssl.h and bearssl_*.h, so <bearssl.h>
+# names the same API as Debian's libbearssl-dev for the glibc build.
 build_bearssl() {
-	[ -f "$PREFIX/lib/libbearssl.a" ] && { say "libbearssl.a: cached"; return 0; }
+	recorded bearssl "$PREFIX/lib/libbearssl.a" && { say "libbearssl.a: cached"; return 0; }
 	d=$(fetch bearssl)
 	say "make bearssl (CC=$CC, static library only)"
-	make -s -C "$d" -j"$JOBS" CONF=Unix BUILD=_musl CC="$CC" AR=ar \
+	rm -rf "$d/_musl"
+	make -s -C "$d" -j"$JOBS" CONF=Unix BUILD=_musl CC="$CC" AR="$AR" ARFLAGS=rcsD \
 		CFLAGS="$CPPFLAGS_TP $CFLAGS_TP" lib >/dev/null
 	cp "$d/_musl/libbearssl.a" "$PREFIX/lib/libbearssl.a"
 	cp "$d"/inc/bearssl*.h "$PREFIX/include/"
+	record bearssl bearssl "$(dsc_version bearssl)" MIT
 }
 # ---- end of BearSSL ---------------------------------------------------------
 
-build_seccomp
-build_capng
-build_inih
-build_bearssl
-say "done: $PREFIX/lib: $(cd "$PREFIX/lib" && ls -- *.a | tr '\n' ' ')"
+# musl: linked in by the compiler wrapper, from Debian's musl-dev for ARCH;
+# recorded on every run, so the manifest names the musl installed now.
+record_musl() {
+	v=$(dpkg-query -W -f='${source:Version}' "musl-dev:$DEB_ARCH")
+	[ -n "$v" ] || { say "musl-dev:$DEB_ARCH is not installed"; exit 1; }
+	record musl musl "$v" MIT
+}
+
+# cmocka (tests only, not in the manifest): one C file from `apt-get
+# source cmocka`, with the configuration cmake would find on Linux.
+# Including its cmocka.h under musl needs -D_UINTPTR_T_DEFINED (it would
+# typedef uintptr_t itself otherwise).
+build_cmocka() {
+	t=$OUT/test
+	[ -f "$t/lib/libcmocka.a" ] && { say "libcmocka.a: cached"; return 0; }
+	d=$(fetch cmocka)
+	mkdir -p "$t/lib" "$t/include"
+	say "cc cmocka (CC=$CC)"
+	# shellcheck disable=SC2086
+	$CC -std=gnu99 $CPPFLAGS_TP $CFLAGS_TP -D_UINTPTR_T_DEFINED -DHAVE_SIGNAL_H -DHAVE_INTTYPES_H \
+		-DHAVE_STRINGS_H -DHAVE_SIGLONGJMP -DHAVE_STRSIGNAL -DHAVE_STRUCT_TIMESPEC \
+		-DHAVE_CLOCK_REALTIME -DHAVE_GCC_THREAD_LOCAL_STORAGE -I"$d/include" \
+		-c "$d/src/cmocka.c" -o "$d/cmocka.musl.o"
+	$AR rcsD "$t/lib/libcmocka.a" "$d/cmocka.musl.o"
+	cp "$d/include/cmocka.h" "$t/include/cmocka.h"
+}
+
+[ $# -gt 0 ] && shift
+[ $# -gt 0 ] || set -- release
+for what in "$@"; do
+	case $what in
+	release)
+		build_seccomp
+		build_capng
+		build_inih
+		build_bearssl
+		record_musl
+		say "done: $PREFIX/lib: $(cd "$PREFIX/lib" && ls -- *.a | tr '\n' ' ')"
+		;;
+	cmocka) build_cmocka ;;
+	*) say "$what: release or cmocka"; exit 1 ;;
+	esac
+done

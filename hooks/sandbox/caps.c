@@ -81,6 +81,12 @@ int caps_check_available(uint64_t keep)
 	return 0;
 }
 
+bool caps_have_effective(int cap)
+{
+	capng_get_caps_process();
+	return capng_have_capability(CAPNG_EFFECTIVE, (unsigned)cap);
+}
+
 #define BSET_END 2
 
 /* PR_CAPBSET_READ: 1 in the bounding set, 0 not, BSET_END past the

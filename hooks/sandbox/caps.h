@@ -23,6 +23,9 @@ int caps_parse_list(const struct strlist *l, uint64_t *mask);
  * set, or it cannot be kept.  Returns 0, or -EINVAL after logging. */
 int caps_check_available(uint64_t keep);
 
+/* Whether muster itself has `cap` in its effective set now. */
+bool caps_have_effective(int cap);
+
 /* Before the uid change, as root: drop every capability not in `keep`
  * from the bounding set.  With `may_skip` (no_new_privs will be set), a
  * process that has no capability at all (started as a non-root user, so

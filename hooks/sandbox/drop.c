@@ -32,6 +32,13 @@ int priv_prepare(const struct muster_conf *c, struct priv_plan *p)
 		p->user = id.name;
 		log_debug("--user %s: uid %u gid %u, %zu groups, HOME=%s", c->user,
 			  (unsigned)p->uid, (unsigned)p->gid, p->ngroups, p->home);
+		/* signalling a process of another uid takes CAP_KILL: without
+		 * it no stop signal, not even the grace's SIGKILL, would reach
+		 * the workload (Kubernetes' `drop: [ALL]` removes it) */
+		if (p->uid != geteuid() && !caps_have_effective(CAP_KILL))
+			log_warn("--user %s: muster lacks CAP_KILL, so it cannot signal the "
+				 "workload (add KILL to the container's capabilities)",
+				 c->user);
 	}
 	p->drop_caps = c->user || c->cap_keep.n;
 	if (caps_parse_list(&c->cap_keep, &p->keep) || caps_check_available(p->keep))

@@ -1,4 +1,4 @@
-/* scprof.c - parser of muster's seccomp profile format (see scprof.h). */
+/* profile.c - parser of muster's seccomp profile format (see profile.h). */
 #include "hooks/sandbox/profile.h"
 
 #include <errno.h>
@@ -98,13 +98,35 @@ static const char *shown(const char *w, char *buf, size_t len)
 	return buf;
 }
 
+/* *nr for a syscall name libseccomp knows (the number on this
+ * architecture, a negative pseudo number for another architecture's call),
+ * or for nr:N, a number it does not know.  Returns 0, -ENOENT for an
+ * unknown name, -EINVAL for a bad nr:N. */
+static int syscall_nr(const char *w, int *nr)
+{
+	const char *d = w + 3;
+
+	if (strncmp(w, "nr:", 3)) {
+		*nr = seccomp_syscall_resolve_name(w);
+		return *nr == __NR_SCMP_ERROR ? -ENOENT : 0;
+	}
+	if (!*d || strlen(d) > 6)
+		return -EINVAL;
+	for (*nr = 0; *d; d++) {
+		if (*d < '0' || *d > '9')
+			return -EINVAL;
+		*nr = *nr * 10 + (*d - '0');
+	}
+	return 0;
+}
+
 static int parse_line(char *s, int ln, struct sc_profile *p, bool *seen_default, char *err,
 		      size_t errlen)
 {
 	char *w[4], sb[40];
 	enum sc_action act;
 	struct sc_rule *nr;
-	int n, nr_sys, e = EPERM;
+	int n, r, nr_sys, e = EPERM;
 	size_t i;
 
 	if (strchr(s, '#'))
@@ -139,9 +161,14 @@ static int parse_line(char *s, int ln, struct sc_profile *p, bool *seen_default,
 	if (n < 2 || (n == 3 && act != SC_DENY))
 		return fail(err, errlen, ln, "expected '%s NAME%s'", w[0],
 			    act == SC_DENY ? " [ERRNO]" : "");
-	nr_sys = seccomp_syscall_resolve_name(w[1]);
-	if (nr_sys == __NR_SCMP_ERROR)
-		return fail(err, errlen, ln, "unknown syscall '%s'", shown(w[1], sb, sizeof(sb)));
+	r = syscall_nr(w[1], &nr_sys);
+	if (r == -ENOENT)
+		return fail(err, errlen, ln,
+			    "unknown syscall '%s' (one libseccomp does not know: nr:N)",
+			    shown(w[1], sb, sizeof(sb)));
+	if (r)
+		return fail(err, errlen, ln, "bad syscall number '%s' (nr:0 to nr:%d)",
+			    shown(w[1], sb, sizeof(sb)), SCPROF_NR_MAX);
 	if (n == 3 && (e = errno_parse(w[2])) < 0)
 		return fail(err, errlen, ln, "unknown errno '%s'", shown(w[2], sb, sizeof(sb)));
 	for (i = 0; i < p->n; i++)

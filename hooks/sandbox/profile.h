@@ -1,14 +1,18 @@
-/* scprof.h - muster's own seccomp profile format (pure parser).
+/* profile.h - muster's own seccomp profile format (pure parser).
  *
  *   # comment (also after a rule)
  *   default allow            one of: allow | deny [ERRNO] | kill  (default: allow)
- *   include default          start from the built-in list (needs default allow)
+ *   include default          start from the built-in filter (seccomp.h): it
+ *                            decides every call the profile does not name
+ *                            (a `default` line beside it may only say allow)
  *   deny NAME [ERRNO]        the call fails with ERRNO (default EPERM)
  *   allow NAME
  *   kill NAME                the process is killed (SIGSYS)
  *
  * One rule per line, each syscall at most once; NAME is a syscall name as
- * libseccomp knows it; ERRNO is a name (EPERM, ENOSYS, ...) or 1..4095. */
+ * libseccomp knows it, or nr:N (N = 0..SCPROF_NR_MAX) for a call by its
+ * number on this architecture (one newer than libseccomp's table); ERRNO
+ * is a name (EPERM, ENOSYS, ...) or 1..4095. */
 #ifndef MUSTER_SCPROF_H
 #define MUSTER_SCPROF_H
 
@@ -18,7 +22,7 @@
 enum sc_action { SC_ALLOW = 0, SC_DENY, SC_KILL };
 
 struct sc_rule {
-	int nr; /* libseccomp syscall number (may be a pseudo number) */
+	int nr; /* native syscall number, or a negative libseccomp pseudo number */
 	enum sc_action act;
 	int err; /* SC_DENY */
 	int line;
@@ -31,6 +35,9 @@ struct sc_profile {
 	struct sc_rule *rules;
 	size_t n;
 };
+
+/* The largest N of nr:N (six digits). */
+#define SCPROF_NR_MAX 999999
 
 /* Size limit of a profile file. */
 #define SCPROF_MAX (1u << 20)

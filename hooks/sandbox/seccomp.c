@@ -1,19 +1,42 @@
-/* scfilter.c - build (before fork) and load (last, in the child) the filter.
+/* seccomp.c - build (before fork) and load (last, in the child) the filter.
  *
- * The built-in `default` is a deny list: every call below fails with
- * EPERM, anything else is allowed.  It holds every syscall that Docker's
- * default profile (moby profiles/seccomp/default.json) refuses to a
- * container without CAP_SYS_ADMIN and with Docker's default capability set,
- * and a few more (ptrace, process_vm_*, io_uring_*, name_to_handle_at,
- * adjtimex/clock_adjtime, TIOCSTI/TIOCLINUX ioctls).  The argument rules
- * of Docker's profile are reproduced: clone with any namespace flag is
- * refused, clone3 answers ENOSYS (libc then falls back to clone, whose
- * flags a filter can see), personality only takes 0, 0x8, 0x20000,
- * 0x20008 and the query 0xffffffff, socket(AF_VSOCK) is refused.
- * Calls newer Docker releases allow (cachestat, fchmodat2, futex_wait,
- * futex_wake, futex_requeue, map_shadow_stack) stay allowed.  chroot stays
- * allowed (Docker allows it with CAP_SYS_CHROOT; without it the kernel
- * refuses it anyway). */
+ * `default` is an allow list, at least as strict as Docker's default
+ * profile for a container with Docker's default capabilities:
+ *
+ * - the calls named in scfilter_default_allow are allowed;
+ * - clone, socket, personality and ioctl are allowed or refused by their
+ *   arguments (below); clone3 answers ENOSYS, so that libc falls back to
+ *   clone, whose flags a filter can see (as Docker does);
+ * - every other call that libseccomp's table knows for this architecture
+ *   fails with EPERM, as under Docker;
+ * - any other number -- a call newer than the table, or a hole in it --
+ *   fails with ENOSYS, so that libc falls back as on an older kernel, as
+ *   under runc (which puts a stub for numbers above the highest one its
+ *   profile names in front of the filter).
+ *
+ * libseccomp cannot compare the syscall number itself (no "nr > N" rule),
+ * so "unknown: ENOSYS, known: EPERM" is built the other way round: the
+ * filter's default action is ENOSYS, and every known call that is not
+ * allowed gets its own EPERM rule.  Known means that
+ * seccomp_syscall_resolve_num_arch() names the number, for the numbers
+ * below SCFILTER_NR_SCAN (every table but MIPS's, whose numbers start at
+ * 4000: there a refused call gets ENOSYS, still refused).  With
+ * libseccomp's binary-tree layout a call is found in about 9 comparisons.
+ *
+ * Argument rules compare the width the kernel reads: socket's domain,
+ * ioctl's cmd and personality's persona are 32-bit in the kernel, while
+ * the filter sees the 64-bit register, so a rule on the whole register
+ * would let socket(0x100000028, ...) -- AF_VSOCK to the kernel -- past a
+ * rule refusing 40.  libseccomp has a masked "equal" but no masked "not
+ * equal", so split32() gives the listed values one action (masked to 32
+ * bits) and covers every other 32-bit value with masked prefix rules for
+ * the other action (at most 32 rules per listed value).  personality
+ * keeps Docker's whole-register compare on top (garbage in the high bits
+ * is refused), which is stricter than the kernel.
+ *
+ * A profile file (profile.h) builds its own filter; `include default`
+ * starts from this one, each rule of the profile replacing the built-in
+ * rules of its call. */
 #include "hooks/sandbox/seccomp.h"
 
 #include <errno.h>
@@ -32,40 +55,64 @@
 #include "conf/file.h"
 #include "hooks/sandbox/profile.h"
 
+/* Docker's (moby profiles/seccomp) default allow list, including its
+ * per-architecture entries and chroot (CAP_SYS_CHROOT is a Docker default
+ * capability), minus adjtimex, clock_adjtime, clock_adjtime64,
+ * name_to_handle_at and socketcall (refused), ptrace, process_vm_readv
+ * and process_vm_writev (Docker allows them on kernels >= 4.8; refused),
+ * the calls with argument rules and the names libseccomp does not know
+ * (README, "Seccomp").  Names another architecture has are skipped. */
 /* clang-format off */
-const char *const scfilter_default_deny[] = {
-	/* mounts and namespaces */
-	"mount", "umount", "umount2", "pivot_root", "unshare", "setns", "fsopen", "fsconfig",
-	"fsmount", "fspick", "move_mount", "open_tree", "mount_setattr",
-	/* tracing and other processes' memory */
-	"ptrace", "process_vm_readv", "process_vm_writev", "process_madvise", "kcmp",
-	"pidfd_getfd", "perf_event_open",
-	/* kernel modules, kexec, reboot, swap, accounting */
-	"init_module", "finit_module", "delete_module", "create_module", "get_kernel_syms",
-	"query_module", "kexec_load", "kexec_file_load", "reboot", "swapon", "swapoff", "acct",
-	/* bpf, keyrings */
-	"bpf", "keyctl", "add_key", "request_key",
-	/* clocks */
-	"settimeofday", "stime", "clock_settime", "clock_settime64", "adjtimex", "clock_adjtime",
-	"clock_adjtime64",
-	/* host identity, tty, log, quotas, file handles */
-	"sethostname", "setdomainname", "vhangup", "syslog", "quotactl", "quotactl_fd",
-	"lookup_dcookie", "open_by_handle_at", "name_to_handle_at", "fanotify_init",
-	/* io ports, vm86 */
-	"iopl", "ioperm", "vm86", "vm86old",
-	/* NUMA memory policy (CAP_SYS_NICE in Docker) */
-	"mbind", "set_mempolicy", "get_mempolicy", "set_mempolicy_home_node", "migrate_pages",
-	"move_pages",
-	/* userfaultfd, io_uring (Docker >= 25) */
-	"userfaultfd", "io_uring_setup", "io_uring_enter", "io_uring_register",
-	/* obsolete or unimplemented */
-	"_sysctl", "sysfs", "uselib", "ustat", "nfsservctl", "afs_syscall", "getpmsg", "putpmsg",
-	"security", "tuxcall", "vserver",
-	NULL,
-};
+const char scfilter_default_allow[] =
+	"_llseek _newselect accept accept4 access alarm arch_prctl arm_fadvise64_64 "
+	"arm_sync_file_range bind breakpoint brk cacheflush cachestat capget capset chdir chmod "
+	"chown chown32 chroot clock_getres clock_getres_time64 clock_gettime clock_gettime64 "
+	"clock_nanosleep clock_nanosleep_time64 close close_range connect copy_file_range creat "
+	"dup dup2 dup3 epoll_create epoll_create1 epoll_ctl epoll_ctl_old epoll_pwait "
+	"epoll_pwait2 epoll_wait epoll_wait_old eventfd eventfd2 execve execveat exit exit_group "
+	"faccessat faccessat2 fadvise64 fadvise64_64 fallocate fanotify_mark fchdir fchmod "
+	"fchmodat fchmodat2 fchown fchown32 fchownat fcntl fcntl64 fdatasync fgetxattr "
+	"flistxattr flock fork fremovexattr fsetxattr fstat fstat64 fstatat64 fstatfs fstatfs64 "
+	"fsync ftruncate ftruncate64 futex futex_requeue futex_time64 futex_wait futex_waitv "
+	"futex_wake futimesat get_robust_list get_thread_area getcpu getcwd getdents getdents64 "
+	"getegid getegid32 geteuid geteuid32 getgid getgid32 getgroups getgroups32 getitimer "
+	"getpeername getpgid getpgrp getpid getppid getpriority getrandom getresgid getresgid32 "
+	"getresuid getresuid32 getrlimit getrusage getsid getsockname getsockopt gettid "
+	"gettimeofday getuid getuid32 getxattr inotify_add_watch inotify_init inotify_init1 "
+	"inotify_rm_watch io_cancel io_destroy io_getevents io_pgetevents io_pgetevents_time64 "
+	"io_setup io_submit ioprio_get ioprio_set ipc kill landlock_add_rule "
+	"landlock_create_ruleset landlock_restrict_self lchown lchown32 lgetxattr link linkat "
+	"listen listxattr llistxattr lremovexattr lseek lsetxattr lstat lstat64 madvise "
+	"map_shadow_stack membarrier memfd_create memfd_secret mincore mkdir mkdirat mknod "
+	"mknodat mlock mlock2 mlockall mmap mmap2 modify_ldt mprotect mq_getsetattr mq_notify "
+	"mq_open mq_timedreceive mq_timedreceive_time64 mq_timedsend mq_timedsend_time64 "
+	"mq_unlink mremap msgctl msgget msgrcv msgsnd msync munlock munlockall munmap nanosleep "
+	"newfstatat open openat openat2 pause pidfd_open pidfd_send_signal pipe pipe2 pkey_alloc "
+	"pkey_free pkey_mprotect poll ppoll ppoll_time64 prctl pread64 preadv preadv2 prlimit64 "
+	"process_mrelease pselect6 pselect6_time64 pwrite64 pwritev pwritev2 read readahead "
+	"readlink readlinkat readv recv recvfrom recvmmsg recvmmsg_time64 recvmsg "
+	"remap_file_pages removexattr rename renameat renameat2 restart_syscall "
+	"riscv_flush_icache rmdir rseq rt_sigaction rt_sigpending rt_sigprocmask rt_sigqueueinfo "
+	"rt_sigreturn rt_sigsuspend rt_sigtimedwait rt_sigtimedwait_time64 rt_tgsigqueueinfo "
+	"s390_pci_mmio_read s390_pci_mmio_write s390_runtime_instr sched_get_priority_max "
+	"sched_get_priority_min sched_getaffinity sched_getattr sched_getparam "
+	"sched_getscheduler sched_rr_get_interval sched_rr_get_interval_time64 sched_setaffinity "
+	"sched_setattr sched_setparam sched_setscheduler sched_yield seccomp select semctl "
+	"semget semop semtimedop semtimedop_time64 send sendfile sendfile64 sendmmsg sendmsg "
+	"sendto set_robust_list set_thread_area set_tid_address set_tls setfsgid setfsgid32 "
+	"setfsuid setfsuid32 setgid setgid32 setgroups setgroups32 setitimer setpgid setpriority "
+	"setregid setregid32 setresgid setresgid32 setresuid setresuid32 setreuid setreuid32 "
+	"setrlimit setsid setsockopt setuid setuid32 setxattr shmat shmctl shmdt shmget shutdown "
+	"sigaltstack signalfd signalfd4 sigprocmask sigreturn socketpair splice stat stat64 "
+	"statfs statfs64 statx swapcontext symlink symlinkat sync sync_file_range "
+	"sync_file_range2 syncfs sysinfo tee tgkill time timer_create timer_delete "
+	"timer_getoverrun timer_gettime timer_gettime64 timer_settime timer_settime64 "
+	"timerfd_create timerfd_gettime timerfd_gettime64 timerfd_settime timerfd_settime64 "
+	"times tkill truncate truncate64 ugetrlimit umask uname unlink unlinkat utime utimensat "
+	"utimensat_time64 utimes vfork vmsplice wait4 waitid waitpid write writev";
 /* clang-format on */
 
-/* clone flags that create namespaces (Docker's mask) */
+/* clone flags that create namespaces (Docker's mask, 0x7e020000) */
 #define NS_FLAGS                                                                                   \
 	(CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET | \
 	 CLONE_NEWCGROUP)
@@ -75,6 +122,39 @@ const char *const scfilter_default_deny[] = {
 #else
 #define CLONE_FLAGS_ARG 0
 #endif
+
+#define EPERM_ACT SCMP_ACT_ERRNO(EPERM)
+
+/* A call whose 32-bit argument `arg` decides: the values in vals (sorted)
+ * get act_in, every other value act_out. */
+struct split {
+	const char *name;
+	int nr;
+	unsigned arg;
+	const uint32_t *vals;
+	size_t n;
+	uint32_t act_in, act_out;
+	bool whole; /* vals only with the high 32 bits clear, else act_out */
+};
+
+static const uint32_t af_refused[] = {AF_ALG, AF_VSOCK};
+static const uint32_t tty_refused[] = {TIOCSTI, TIOCLINUX}; /* typing into someone's tty */
+/* PER_LINUX, PER_LINUX32, UNAME26, PER_LINUX32|UNAME26, the query */
+static const uint32_t personas[] = {0, 0x8, 0x20000, 0x20008, 0xffffffff};
+
+static const struct split splits[] = {
+    {"socket", SCMP_SYS(socket), 0, af_refused, 2, EPERM_ACT, SCMP_ACT_ALLOW, false},
+    {"ioctl", SCMP_SYS(ioctl), 1, tty_refused, 2, EPERM_ACT, SCMP_ACT_ALLOW, false},
+    {"personality", SCMP_SYS(personality), 0, personas, 5, SCMP_ACT_ALLOW, EPERM_ACT, true},
+};
+
+/* The built-in filter being built: its context, the profile whose rules
+ * replace the built-in ones (or NULL), the numbers already given a rule. */
+struct builder {
+	scmp_filter_ctx ctx;
+	const struct sc_profile *p;
+	unsigned char done[SCFILTER_NR_SCAN / 8];
+};
 
 static int add(scmp_filter_ctx ctx, uint32_t act, int nr, unsigned n, const struct scmp_arg_cmp *a,
 	       const char *what)
@@ -99,53 +179,120 @@ static bool overridden(const struct sc_profile *p, int nr)
 	return false;
 }
 
-static int add_default(scmp_filter_ctx ctx, const struct sc_profile *p)
+/* A built-in rule, unless the profile has its own for the call. */
+static int rule(struct builder *b, uint32_t act, int nr, unsigned n, const struct scmp_arg_cmp *a,
+		const char *what)
 {
-	const uint32_t eperm = SCMP_ACT_ERRNO(EPERM);
+	if (nr >= 0 && nr < SCFILTER_NR_SCAN)
+		b->done[nr / 8] |= (unsigned char)(1u << (nr % 8));
+	if (overridden(b->p, nr))
+		return 0;
+	return add(b->ctx, act, nr, n, a, what);
+}
+
+static bool done(const struct builder *b, int nr)
+{
+	return b->done[nr / 8] & (1u << (nr % 8));
+}
+
+/* act_out for every 32-bit value that starts with the top `depth` bits
+ * of `prefix` and is not in v[0..n) (sorted, all starting so): one rule
+ * for each subtree of the binary trie of v that holds no value. */
+static int cover(struct builder *b, const struct split *s, uint32_t prefix, unsigned depth,
+		 const uint32_t *v, size_t n)
+{
+	uint32_t bit;
+	size_t k;
+	int r;
+
+	if (n == 0) { /* depth >= 1: the caller passes at least one value */
+		struct scmp_arg_cmp c = {s->arg, SCMP_CMP_MASKED_EQ, ~0u << (32 - depth), prefix};
+
+		return rule(b, s->act_out, s->nr, 1, &c, s->name);
+	}
+	if (depth == 32)
+		return 0;
+	bit = 1u << (31 - depth);
+	for (k = 0; k < n && !(v[k] & bit); k++)
+		;
+	r = cover(b, s, prefix, depth + 1, v, k);
+	return r ?: cover(b, s, prefix | bit, depth + 1, v + k, n - k);
+}
+
+static int split32(struct builder *b, const struct split *s)
+{
 	struct scmp_arg_cmp c;
-	unsigned b;
+	size_t i;
 	int r = 0;
 
-	for (const char *const *n = scfilter_default_deny; *n && !r; n++) {
-		int nr = seccomp_syscall_resolve_name(*n);
-
-		if (nr != __NR_SCMP_ERROR && !overridden(p, nr))
-			r = add(ctx, eperm, nr, 0, NULL, *n);
+	for (i = 0; i < s->n && !r; i++) {
+		if (s->whole)
+			c = (struct scmp_arg_cmp){s->arg, SCMP_CMP_EQ, s->vals[i], 0};
+		else
+			c = (struct scmp_arg_cmp){s->arg, SCMP_CMP_MASKED_EQ, 0xffffffffu,
+						  s->vals[i]};
+		r = rule(b, s->act_in, s->nr, 1, &c, s->name);
 	}
-	if (!r && !overridden(p, SCMP_SYS(clone3)))
-		r = add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0, NULL, "clone3");
-	/* clone: refused when any namespace flag is set (one rule per flag) */
-	for (b = 0; b < 32 && !r; b++) {
-		uint64_t f = 1ull << b;
+	c = (struct scmp_arg_cmp){s->arg, SCMP_CMP_GT, 0xffffffffu, 0};
+	if (!r && s->whole)
+		r = rule(b, s->act_out, s->nr, 1, &c, s->name);
+	return r ?: cover(b, s, 0, 0, s->vals, s->n);
+}
 
-		if (!(NS_FLAGS & f) || overridden(p, SCMP_SYS(clone)))
-			continue;
+/* clone: allowed without namespace flags, refused with any (one rule per
+ * flag); all of them are in the low 32 bits, the ones the kernel reads.
+ * clone3: ENOSYS (its flags are in memory, out of a filter's sight). */
+static int clone_rules(struct builder *b)
+{
+	struct scmp_arg_cmp c = {CLONE_FLAGS_ARG, SCMP_CMP_MASKED_EQ, NS_FLAGS, 0};
+	unsigned i;
+	int r;
+
+	r = rule(b, SCMP_ACT_ALLOW, SCMP_SYS(clone), 1, &c, "clone");
+	for (i = 0; i < 32 && !r; i++) {
+		uint64_t f = 1ull << i;
+
 		c = (struct scmp_arg_cmp){CLONE_FLAGS_ARG, SCMP_CMP_MASKED_EQ, f, f};
-		r = add(ctx, eperm, SCMP_SYS(clone), 1, &c, "clone");
+		if (NS_FLAGS & f)
+			r = rule(b, EPERM_ACT, SCMP_SYS(clone), 1, &c, "clone");
 	}
-	/* personality: allowed are exactly 0, 0x8, 0x20000, 0x20008 and
-	 * 0xffffffff.  With bit 31 clear, any bit but 3 and 17 refuses; with
-	 * bit 31 set, any clear bit refuses (only the query has all set). */
-	for (b = 0; b < 31 && !r && !overridden(p, SCMP_SYS(personality)); b++) {
-		uint64_t f = 1ull << b, hi = 1ull << 31;
+	return r ?: rule(b, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0, NULL, "clone3");
+}
 
-		if (b != 3 && b != 17) {
-			c = (struct scmp_arg_cmp){0, SCMP_CMP_MASKED_EQ, f | hi, f};
-			r = add(ctx, eperm, SCMP_SYS(personality), 1, &c, "personality");
+/* The allow list, then the argument rules, then EPERM for every other
+ * call the table knows; the default action (ENOSYS) takes the rest. */
+static int add_default(scmp_filter_ctx ctx, const struct sc_profile *p)
+{
+	struct builder b = {.ctx = ctx, .p = p};
+	const char *s = scfilter_default_allow;
+	char name[40];
+	size_t i;
+	int nr, r = 0;
+
+	while (*s && !r) {
+		size_t len = strcspn(s, " ");
+
+		if (len && len < sizeof(name)) {
+			memcpy(name, s, len);
+			name[len] = '\0';
+			nr = seccomp_syscall_resolve_name_arch(SCMP_ARCH_NATIVE, name);
+			if (nr >= 0) /* < 0: another architecture's call */
+				r = rule(&b, SCMP_ACT_ALLOW, nr, 0, NULL, name);
 		}
-		c = (struct scmp_arg_cmp){0, SCMP_CMP_MASKED_EQ, f | hi, hi};
-		r = r ?: add(ctx, eperm, SCMP_SYS(personality), 1, &c, "personality");
+		s += len + (s[len] == ' ');
 	}
-	c = (struct scmp_arg_cmp){0, SCMP_CMP_EQ, AF_VSOCK, 0};
-	if (!r && !overridden(p, SCMP_SYS(socket)))
-		r = add(ctx, eperm, SCMP_SYS(socket), 1, &c, "socket");
-	if (r || overridden(p, SCMP_SYS(ioctl)))
-		return r;
-	/* typing into the terminal of someone else's session */
-	c = (struct scmp_arg_cmp){1, SCMP_CMP_MASKED_EQ, 0xffffffffu, TIOCSTI};
-	r = add(ctx, eperm, SCMP_SYS(ioctl), 1, &c, "ioctl");
-	c = (struct scmp_arg_cmp){1, SCMP_CMP_MASKED_EQ, 0xffffffffu, TIOCLINUX};
-	return r ?: add(ctx, eperm, SCMP_SYS(ioctl), 1, &c, "ioctl");
+	for (i = 0; i < sizeof(splits) / sizeof(splits[0]) && !r; i++)
+		r = split32(&b, &splits[i]);
+	r = r ?: clone_rules(&b);
+	for (nr = 0; nr < SCFILTER_NR_SCAN && !r; nr++) {
+		char *known =
+		    done(&b, nr) ? NULL : seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, nr);
+
+		if (known)
+			r = rule(&b, EPERM_ACT, nr, 0, NULL, known);
+		free(known);
+	}
+	return r;
 }
 
 static uint32_t action_of(enum sc_action a, int err)
@@ -164,36 +311,26 @@ static int read_profile(const char *path, struct sc_profile *p)
 {
 	char *buf = NULL, err[256];
 	size_t n = 0;
-	ssize_t r;
-	int fd, rc = -EINVAL;
+	int fd = open_regular(AT_FDCWD, path, NULL), rc;
 
-	fd = open_regular(AT_FDCWD, path, NULL);
 	if (fd == -EINVAL) {
 		log_error("--seccomp %s: not a regular file", path);
+		return -EINVAL;
+	}
+	if (fd >= 0)
+		fd = fd_read_all(fd, SCPROF_MAX, &buf, &n);
+	if (fd == -EFBIG) {
+		log_error("--seccomp %s: line 0: profile larger than %u bytes", path, SCPROF_MAX);
 		return -EINVAL;
 	}
 	if (fd < 0) {
 		log_error("--seccomp %s: %s", path, strerror(-fd));
 		return -EINVAL;
 	}
-	buf = malloc(SCPROF_MAX + 1);
-	if (!buf)
-		goto out;
-	while (n <= SCPROF_MAX && (r = read(fd, buf + n, SCPROF_MAX + 1 - n)) != 0) {
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			log_error("--seccomp %s: %s", path, strerror(errno));
-			goto out;
-		}
-		n += (size_t)r;
-	}
 	rc = scprof_parse(buf, n, p, err, sizeof(err));
 	if (rc)
 		log_error("--seccomp %s: %s", path, err);
-out:
 	free(buf);
-	close(fd);
 	return rc ? -EINVAL : 0;
 }
 
@@ -205,10 +342,44 @@ static scmp_filter_ctx new_filter(uint32_t def)
 		log_error("seccomp: cannot create a filter");
 		return NULL;
 	}
-	/* no_new_privs is muster's decision (privdrop.c), not libseccomp's */
+	/* no_new_privs is muster's decision (drop.c), not libseccomp's; the
+	 * calls in a binary tree, not one long chain */
 	if (seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0) ||
-	    seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS)) {
+	    seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS) ||
+	    seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2)) {
 		log_error("seccomp: cannot set the filter attributes");
+		seccomp_release(ctx);
+		return NULL;
+	}
+	return ctx;
+}
+
+/* A profile's filter: its default action (or, with `include default`, the
+ * built-in filter, whose default is ENOSYS), then its own rules. */
+static scmp_filter_ctx build_profile(const struct sc_profile *p)
+{
+	scmp_filter_ctx ctx;
+	size_t i;
+	int r = 0;
+
+	ctx =
+	    new_filter(p->include_default ? SCMP_ACT_ERRNO(ENOSYS) : action_of(p->def, p->def_err));
+	if (!ctx)
+		return NULL;
+	if (p->include_default)
+		r = add_default(ctx, p);
+	for (i = 0; i < p->n && !r; i++) {
+		const struct sc_rule *ru = &p->rules[i];
+		char what[16], *name;
+
+		if (ru->nr < 0) /* a call of another architecture */
+			continue;
+		name = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, ru->nr);
+		snprintf(what, sizeof(what), "nr:%d", ru->nr);
+		r = add(ctx, action_of(ru->act, ru->err), ru->nr, 0, NULL, name ? name : what);
+		free(name);
+	}
+	if (r) {
 		seccomp_release(ctx);
 		return NULL;
 	}
@@ -219,42 +390,24 @@ int scfilter_build(const char *spec, void **out)
 {
 	struct sc_profile p;
 	scmp_filter_ctx ctx;
-	size_t i;
-	int r = 0;
 
 	*out = NULL;
 	if (!spec || !strcmp(spec, "none"))
 		return 0;
 	if (!strcmp(spec, "default")) {
-		ctx = new_filter(SCMP_ACT_ALLOW);
-		if (!ctx || add_default(ctx, NULL)) {
-			if (ctx)
-				seccomp_release(ctx);
-			return -EINVAL;
-		}
-		*out = ctx;
-		return 0;
-	}
-	if (read_profile(spec, &p))
-		return -EINVAL;
-	ctx = new_filter(action_of(p.def, p.def_err));
-	if (!ctx)
-		r = -EINVAL;
-	if (!r && p.include_default)
-		r = add_default(ctx, &p);
-	for (i = 0; i < p.n && !r; i++) {
-		char *name = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, p.rules[i].nr);
-		uint32_t act = action_of(p.rules[i].act, p.rules[i].err);
-
-		r = add(ctx, act, p.rules[i].nr, 0, NULL, name ? name : "?");
-		free(name);
-	}
-	scprof_free(&p);
-	if (r) {
-		if (ctx)
+		ctx = new_filter(SCMP_ACT_ERRNO(ENOSYS));
+		if (ctx && add_default(ctx, NULL)) {
 			seccomp_release(ctx);
-		return -EINVAL;
+			ctx = NULL;
+		}
+	} else {
+		if (read_profile(spec, &p))
+			return -EINVAL;
+		ctx = build_profile(&p);
+		scprof_free(&p);
 	}
+	if (!ctx)
+		return -EINVAL;
 	*out = ctx;
 	return 0;
 }

@@ -1,9 +1,11 @@
-/* scfilter.h - the seccomp filter of the workload (libseccomp).
+/* seccomp.h - the seccomp filter of the workload (libseccomp).
  *
- * `none`, `default` (the built-in deny list, at least as strict as
- * Docker's default profile for a process without CAP_SYS_ADMIN), or a
- * profile file in muster's format (scprof.h).  Syscalls of a foreign
- * architecture (i386 int 0x80, x32 on x86_64) kill the process. */
+ * `none`, `default` (the built-in allow list, at least as strict as
+ * Docker's default profile for a container with Docker's default
+ * capabilities: a call it does not allow fails with EPERM, a call newer
+ * than libseccomp's table with ENOSYS), or a profile file in muster's
+ * format (profile.h).  Syscalls of a foreign architecture (i386 int 0x80,
+ * x32 on x86_64) kill the process. */
 #ifndef MUSTER_SCFILTER_H
 #define MUSTER_SCFILTER_H
 
@@ -17,9 +19,15 @@ int scfilter_apply(void *filter);
 
 void scfilter_free(void *filter);
 
-/* Names in the built-in deny list (EPERM), NULL-terminated; clone3 is
- * answered ENOSYS so that libc falls back to clone, and clone, unshare's
- * friends, personality, socket and ioctl have argument rules on top. */
-extern const char *const scfilter_default_deny[];
+/* The calls `default` allows whatever their arguments: names separated by
+ * one space (names another architecture has are skipped).  On top:
+ * clone without namespace flags, socket but AF_ALG and AF_VSOCK, ioctl
+ * but TIOCSTI and TIOCLINUX, personality 0, 0x8, 0x20000, 0x20008 and
+ * 0xffffffff; clone3 answers ENOSYS. */
+extern const char scfilter_default_allow[];
+
+/* The numbers 0..SCFILTER_NR_SCAN-1 are looked up in libseccomp's table:
+ * a known one that is not allowed fails with EPERM, the rest with ENOSYS. */
+#define SCFILTER_NR_SCAN 1024
 
 #endif

@@ -91,59 +91,39 @@ bool path_inside(const char *path, const char *dir)
 static int read_value(int dirfd, const char *path, const char *var, const char *name,
 		      const char *shown, char **out, size_t *outlen)
 {
-	size_t cap = ENV_STRLEN_MAX + 1, n = 0;
-	char *buf;
-	ssize_t r;
-	int fd;
+	char *buf = NULL;
+	size_t n = 0;
+	int fd = open_regular(dirfd, path, NULL);
 
-	fd = open_regular(dirfd, path, NULL);
 	if (fd == -EINVAL) {
 		log_error("%s: %s is not a regular file", var, shown);
 		return -EINVAL;
 	}
-	if (fd < 0) {
+	if (fd >= 0)
+		fd = fd_read_all(fd, ENV_STRLEN_MAX, &buf, &n);
+	if (fd < 0 && fd != -EFBIG) {
 		log_error("%s: cannot read %s: %s", var, shown, strerror(-fd));
 		return -EINVAL;
 	}
-	buf = malloc(cap + 1);
-	if (!buf) {
-		close(fd);
-		log_error("%s: out of memory", var);
-		return -EINVAL;
-	}
-	while (n < cap && (r = read(fd, buf + n, cap - n)) != 0) {
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			log_error("%s: cannot read %s: %s", var, shown, strerror(errno));
-			goto fail;
-		}
-		n += (size_t)r;
-	}
-	close(fd);
-	fd = -1;
-	if (n == cap) /* more than the limit, whatever cleaning would leave */
-		goto too_large;
-	if (secret_value_clean(buf, &n)) {
+	if (fd == 0 && secret_value_clean(buf, &n)) {
 		log_error("%s: %s holds a NUL byte, which no environment variable can", var, shown);
-		goto fail;
-	}
-	if (!env_entry_fits(strlen(name), n)) {
-	too_large:
+		fd = -EINVAL;
+	} else if (fd == -EFBIG || !env_entry_fits(strlen(name), n)) {
+		/* more than the limit, whatever cleaning would leave */
 		log_error("%s: %s is larger than the kernel allows for one environment "
 			  "variable (%u bytes with its name)",
 			  var, shown, ENV_STRLEN_MAX);
-		goto fail;
+		fd = -EINVAL;
+	}
+	if (fd) {
+		if (buf)
+			explicit_bzero(buf, n);
+		free(buf);
+		return -EINVAL;
 	}
 	*out = buf;
 	*outlen = n;
 	return 0;
-fail:
-	if (fd >= 0)
-		close(fd);
-	explicit_bzero(buf, cap + 1);
-	free(buf);
-	return -EINVAL;
 }
 
 static void drop_value(char *v, size_t n)

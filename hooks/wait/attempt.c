@@ -13,34 +13,9 @@
 #include <unistd.h>
 
 #include "conf/clock.h"
-#include "hooks/wait/proto/postgres.h"
-#include "hooks/wait/proto/redis.h"
+#include "conf/redact.h"
 
-#define HTTP_DRAIN_MAX	(1 << 20) /* politeness: read at most 1 MiB of body */
-#define RESOLVE_TICK_MS 2	  /* how often a lookup in flight is checked */
-
-/* Replace every occurrence of the password in the detail text by "***":
- * a server may echo what it was sent. */
-static void scrub(struct attempt *a)
-{
-	const char *pw = a->u->password, *s = a->res.detail, *hit;
-	char out[sizeof(a->res.detail)];
-	size_t n, o = 0;
-
-	if (!pw || !*pw || !strstr(s, pw))
-		return;
-	n = strlen(pw);
-	while ((hit = strstr(s, pw))) {
-		o += (size_t)snprintf(out + o, sizeof(out) - o, "%.*s***", (int)(hit - s), s);
-		if (o >= sizeof(out))
-			break;
-		s = hit + n;
-	}
-	if (o < sizeof(out))
-		snprintf(out + o, sizeof(out) - o, "%s", s);
-	memcpy(a->res.detail, out, sizeof(out));
-	a->res.detail[sizeof(out) - 1] = '\0';
-}
+#define RESOLVE_TICK_MS 2 /* how often a lookup in flight is checked */
 
 static void finish(struct attempt *a, int rc, bool ready, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
@@ -57,7 +32,8 @@ static void finish(struct attempt *a, int rc, bool ready, const char *fmt, ...)
 		vsnprintf(a->res.detail, sizeof(a->res.detail), fmt, ap);
 		va_end(ap);
 	}
-	scrub(a);
+	/* a server may echo what it was sent */
+	redact_value(a->res.detail, sizeof(a->res.detail), a->u->password);
 	a->state = AT_DONE;
 }
 
@@ -81,54 +57,40 @@ static const char *errtext(int e)
 	}
 }
 
-static bool is_http(const struct attempt *a)
+/* The unix socket to connect to instead of a host: the URL's own path
+ * (unix://), or probe_opts.unix_socket for a scheme that takes it; NULL:
+ * none. */
+static const char *unix_path(const struct attempt *a)
 {
-	return a->u->scheme == URL_HTTP;
+	if (!a->u->host)
+		return a->u->path;
+	return a->p->unix_socket && a->o ? a->o->unix_socket : NULL;
 }
 
-/* Prepare the request bytes for the protocol schemes. */
-static int build_request(struct attempt *a)
+/* Connected: the scheme's request, or, without one, the answer itself. */
+static void connected(struct attempt *a)
 {
 	char err[200];
 	int n;
 
-	a->outlen = a->outoff = a->inlen = 0;
-	switch (a->u->scheme) {
-	case URL_POSTGRES:
-		a->outlen =
-		    pg_startup_build((uint8_t *)a->out, sizeof(a->out), a->u->user, a->u->path);
-		break;
-	case URL_REDIS:
-		a->outlen = redis_request_build(a->out, sizeof(a->out),
-						a->u->password ? a->u->user : NULL, a->u->password);
-		break;
-	case URL_HTTP:
-		http_resp_init(&a->http);
-		n = http_request_build(a->out, sizeof(a->out), a->u, a->o, err, sizeof(err));
-		if (n == -EINVAL) {
-			finish(a, -EINVAL, false, "%s", err);
-			return -EINVAL;
-		}
-		a->outlen = n > 0 ? (size_t)n : 0;
-		break;
-	default:
-		return 0;
-	}
-	if (!a->outlen) {
-		finish(a, -ENOSPC, false, "request too long (user, password or headers)");
-		return -ENOSPC;
-	}
-	return 0;
-}
-
-static void connected(struct attempt *a)
-{
-	if (a->u->scheme == URL_TCP || a->u->scheme == URL_UNIX) {
+	if (!a->p->request) {
 		finish(a, 0, true, "connection accepted");
 		return;
 	}
-	if (build_request(a) == 0)
-		a->state = AT_SEND;
+	a->outoff = a->inlen = 0;
+	n = a->p->request(a->out, sizeof(a->out), a->u, a->o, err, sizeof(err));
+	if (n == -EINVAL) {
+		finish(a, -EINVAL, false, "%s", err);
+		return;
+	}
+	if (n <= 0) {
+		finish(a, -ENOSPC, false, "request too long (user, password or headers)");
+		return;
+	}
+	a->outlen = (size_t)n;
+	if (a->p->start)
+		a->p->start(&a->st);
+	a->state = AT_SEND;
 }
 
 static void connect_unix(struct attempt *a, const char *path)
@@ -190,15 +152,6 @@ static void connect_next(struct attempt *a, int last_err)
 	finish(a, -last_err, false, "connect to %s: %s", where, errtext(last_err));
 }
 
-static void start_connect(struct attempt *a)
-{
-	a->ai = 0;
-	if (is_http(a) && a->o && a->o->unix_socket)
-		connect_unix(a, a->o->unix_socket);
-	else
-		connect_next(a, ECONNREFUSED);
-}
-
 void attempt_start(struct attempt *a, const struct url *u, const struct probe_opts *o,
 		   int64_t timeout_ms, const struct resolve_addrs *addrs)
 {
@@ -208,34 +161,29 @@ void attempt_start(struct attempt *a, const struct url *u, const struct probe_op
 
 	memset(a, 0, sizeof(*a));
 	a->u = u;
+	a->p = proto_of(u);
 	a->o = o;
 	a->fd = -1;
 	a->deadline = mono_ms() + (timeout_ms > 0 ? timeout_ms : 1);
-	switch (u->scheme) {
-	case URL_FILE:
+	if (a->p->stat_path) {
 		if (stat(u->path, &st) == 0)
 			finish(a, 0, true, "%s exists", u->path);
 		else
 			finish(a, -errno, false, "%s: %s", u->path, errtext(errno));
 		return;
-	case URL_UNIX:
-		connect_unix(a, u->path);
-		return;
-	default:
-		break;
 	}
-	if (is_http(a) && o && o->unix_socket) {
-		start_connect(a);
+	if (unix_path(a)) {
+		connect_unix(a, unix_path(a));
 		return;
 	}
 	if (addrs && addrs->n) {
 		a->addrs = *addrs;
-		start_connect(a);
+		connect_next(a, ECONNREFUSED);
 		return;
 	}
 	r = resolve_start(u->host, u->port, &a->addrs, &a->lk);
 	if (r == 0) {
-		start_connect(a);
+		connect_next(a, ECONNREFUSED);
 	} else if (r == 1) {
 		a->state = AT_RESOLVE;
 		a->tick = mono_ms() + RESOLVE_TICK_MS;
@@ -272,7 +220,7 @@ void attempt_describe(const struct attempt *a, char *buf, size_t n)
 {
 	char where[80] = "";
 
-	if (a->state != AT_RESOLVE && a->addrs.n && !(is_http(a) && a->o && a->o->unix_socket))
+	if (a->state != AT_RESOLVE && a->addrs.n && !unix_path(a))
 		resolve_addr_str(&a->addrs.a[a->ai < a->addrs.n ? a->ai : 0], where, sizeof(where));
 	switch (a->state) {
 	case AT_DONE:
@@ -294,7 +242,7 @@ static void timed_out(struct attempt *a)
 {
 	char d[sizeof(a->res.detail)];
 
-	if (a->verdict) { /* HTTP body still coming: the status decided */
+	if (a->decided) { /* the rest of a streamed answer still coming */
 		finish(a, 0, a->res.ready, NULL);
 		return;
 	}
@@ -313,7 +261,7 @@ static void step_resolve(struct attempt *a)
 	}
 	a->lk = NULL;
 	if (r == 0)
-		start_connect(a);
+		connect_next(a, ECONNREFUSED);
 	else
 		finish(a, r, false, "%s", err);
 }
@@ -331,7 +279,7 @@ static void step_connect(struct attempt *a)
 	}
 	close(a->fd);
 	a->fd = -1;
-	if (a->u->scheme == URL_UNIX || (is_http(a) && a->o && a->o->unix_socket)) {
+	if (unix_path(a)) {
 		finish(a, -e, false, "connect: %s", errtext(e));
 		return;
 	}
@@ -354,68 +302,13 @@ static void step_send(struct attempt *a)
 		a->state = AT_RECV;
 }
 
-/* Judge the bytes so far; eof: the peer closed. */
-static void judge(struct attempt *a, int eof)
+/* An answer judged whole: gather it, judge the bytes so far. */
+static void recv_whole(struct attempt *a)
 {
 	char d[sizeof(a->res.detail)];
-	int v;
+	ssize_t n = recv(a->fd, a->in + a->inlen, sizeof(a->in) - a->inlen, 0);
+	enum reply_verdict v;
 
-	if (a->u->scheme == URL_POSTGRES)
-		v = pg_reply_parse(a->in, a->inlen, eof, d, sizeof(d));
-	else
-		v = redis_reply_parse((const char *)a->in, a->inlen, eof, a->u->password != NULL, d,
-				      sizeof(d));
-	if (v == REPLY_MORE && a->inlen == sizeof(a->in))
-		finish(a, -EPROTO, false, "answer too long, not a %s server?",
-		       a->u->scheme == URL_POSTGRES ? "PostgreSQL" : "Redis");
-	else if (v != REPLY_MORE)
-		finish(a, 0, v == REPLY_READY, "%s", d);
-}
-
-static void http_got(struct attempt *a, const uint8_t *buf, size_t n, int eof)
-{
-	int r = eof ? http_resp_eof(&a->http) : http_resp_feed(&a->http, buf, n);
-
-	if (r < 0) {
-		if (a->verdict)
-			finish(a, 0, a->res.ready, NULL);
-		else
-			finish(a, -EPROTO, false, "%s", a->http.err);
-		return;
-	}
-	if (a->http.headers_done && !a->verdict) {
-		int m = http_expect_match(a->o ? a->o->expect : NULL, a->http.status);
-
-		a->verdict = true;
-		a->res.http_status = a->http.status;
-		a->res.ready = m == 1;
-		snprintf(a->res.detail, sizeof(a->res.detail), "HTTP %d", a->http.status);
-		if (m < 0) {
-			finish(a, -EINVAL, false, "bad expected status list '%s'", a->o->expect);
-			return;
-		}
-	}
-	if (r == 1 || eof || a->http.body > HTTP_DRAIN_MAX)
-		finish(a, 0, a->res.ready, NULL);
-}
-
-static void step_recv(struct attempt *a)
-{
-	uint8_t tmp[4096];
-	ssize_t n;
-
-	if (is_http(a)) {
-		n = recv(a->fd, tmp, sizeof(tmp), 0);
-		if (n < 0 && (errno == EAGAIN || errno == EINTR))
-			return;
-		if (n < 0 && !a->verdict) {
-			finish(a, -errno, false, "receive: %s", errtext(errno));
-			return;
-		}
-		http_got(a, tmp, n > 0 ? (size_t)n : 0, n <= 0);
-		return;
-	}
-	n = recv(a->fd, a->in + a->inlen, sizeof(a->in) - a->inlen, 0);
 	if (n < 0) {
 		if (errno == EAGAIN || errno == EINTR)
 			return;
@@ -426,7 +319,39 @@ static void step_recv(struct attempt *a)
 		n = 0;
 	}
 	a->inlen += (size_t)n;
-	judge(a, n == 0);
+	v = a->p->judge(a->in, a->inlen, n == 0, a->u, d, sizeof(d));
+	if (v == REPLY_MORE && a->inlen == sizeof(a->in))
+		finish(a, -EPROTO, false, "answer too long, not a %s server?", a->p->server);
+	else if (v != REPLY_MORE)
+		finish(a, 0, v == REPLY_READY, "%s", d);
+}
+
+/* An answer read as it streams: the scheme's reader has the verdict (and
+ * the detail) in a->res. */
+static void recv_streamed(struct attempt *a)
+{
+	uint8_t tmp[4096];
+	ssize_t n = recv(a->fd, tmp, sizeof(tmp), 0);
+
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n < 0 && !a->decided) {
+		finish(a, -errno, false, "receive: %s", errtext(errno));
+		return;
+	}
+	switch (a->p->feed(&a->st, tmp, n > 0 ? (size_t)n : 0, n <= 0, a->o, &a->res)) {
+	case REPLY_MORE:
+		break;
+	case REPLY_DRAIN:
+		a->decided = true;
+		break;
+	case REPLY_BAD:
+		finish(a, -EPROTO, false, NULL);
+		break;
+	default:
+		finish(a, 0, a->res.ready, NULL);
+		break;
+	}
 }
 
 void attempt_step(struct attempt *a, short revents)
@@ -439,8 +364,10 @@ void attempt_step(struct attempt *a, short revents)
 		step_connect(a);
 	else if (a->state == AT_SEND && revents)
 		step_send(a);
+	else if (a->state == AT_RECV && revents && a->p->feed)
+		recv_streamed(a);
 	else if (a->state == AT_RECV && revents)
-		step_recv(a);
+		recv_whole(a);
 	if (a->state != AT_DONE && mono_ms() >= a->deadline)
 		timed_out(a);
 }

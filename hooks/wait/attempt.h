@@ -11,13 +11,14 @@
 #include <stdint.h>
 
 #include "hooks/wait/probe.h"
-#include "hooks/wait/proto/http.h"
+#include "hooks/wait/proto/proto.h"
 #include "hooks/wait/resolve.h"
 
 enum attempt_state { AT_RESOLVE, AT_CONNECT, AT_SEND, AT_RECV, AT_DONE };
 
 struct attempt {
 	const struct url *u;
+	const struct proto *p; /* u's scheme */
 	const struct probe_opts *o;
 	enum attempt_state state;
 	int fd;
@@ -28,14 +29,13 @@ struct attempt {
 	size_t ai; /* address being tried */
 	char out[4096];
 	size_t outlen, outoff;
-	uint8_t in[4096];
+	uint8_t in[4096]; /* an answer judged whole: the bytes so far */
 	size_t inlen;
-	struct http_resp http;
-	bool verdict; /* HTTP: status known, draining the body */
-	int rc;	      /* probe_once()'s return value, once AT_DONE */
+	union proto_state st; /* an answer read as it streams: its reader's state */
+	bool decided;	      /* streamed: the verdict is known, draining the rest */
+	int rc;		      /* probe_once()'s return value, once AT_DONE */
 	struct probe_result res;
 };
-
 
 /* Start an attempt that must end by now + timeout_ms.  When `addrs` is
  * non-NULL and non-empty it is used instead of resolving the host again.

@@ -1,7 +1,8 @@
-/* probe.h - one readiness/health probe of a URL (SPEC.md "URLs").
+/* probe.h - one readiness/health probe of a URL.
  *
- * Shared by the readiness waits (hooks/wait.c), `muster wait` and
- * `muster health`: one notion of "ready" for every scheme. */
+ * Shared by the readiness waits (hooks/wait/wait.c), `muster wait` and
+ * `muster health`: one notion of "ready" for every scheme, the scheme
+ * table's (hooks/wait/proto/proto.h). */
 #ifndef MUSTER_PROBE_H
 #define MUSTER_PROBE_H
 
@@ -9,22 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum url_scheme { URL_TCP, URL_POSTGRES, URL_REDIS, URL_HTTP, URL_UNIX, URL_FILE };
-
-struct url {
-	enum url_scheme scheme;
-	char *host;	/* no brackets for IPv6 literals; NULL for unix/file */
-	uint16_t port;	/* scheme default when absent */
-	char *user;	/* postgres user, NULL: none */
-	char *password; /* redis password (secret: never log), NULL: none */
-	char *path;	/* http path+query ("/" by default), postgres db, unix/file path */
-	char *display;	/* the URL with any password replaced by "***", for logs */
-};
-
-/* Parse `s` into `u`.  On error returns -EINVAL and writes a one-line reason
- * (never containing a password) to err. */
-int url_parse(const char *s, struct url *u, char *err, size_t errlen);
-void url_free(struct url *u);
+#include "conf/url.h"
 
 struct probe_opts {
 	int64_t timeout_ms;	    /* whole probe: DNS, connect, I/O */

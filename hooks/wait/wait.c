@@ -19,12 +19,14 @@
 #include <string.h>
 #include <sys/random.h>
 
-#include "hooks/wait/attempt.h"
 #include "conf/clock.h"
-#include "hooks/secrets/expand.h"
 #include "conf/log.h"
-#include "hooks/wait/probe.h"
+#include "conf/redact.h"
 #include "conf/url.h"
+#include "hooks/secrets/expand.h"
+#include "hooks/wait/attempt.h"
+#include "hooks/wait/probe.h"
+#include "hooks/wait/proto/proto.h"
 
 #define FIRST_MS     10
 #define ATTEMPT_MS   2000 /* connect + I/O limit of one attempt */
@@ -100,9 +102,10 @@ static int parse_all(const struct strlist *urls, struct target *t)
 		int r = expand_vars(urls->v[i].s, &s, err, sizeof(err));
 
 		if (r == 0)
-			r = url_parse(s, &t[i].u, err, sizeof(err));
+			r = url_parse(s, proto_url_scheme, &t[i].u, err, sizeof(err));
 		else if (r == -EINVAL) {
-			url_redact(urls->v[i].s, shown, sizeof(shown));
+			redact_url(urls->v[i].s, proto_url_scheme, REDACT_WRITTEN, shown,
+				   sizeof(shown));
 			snprintf(err + strlen(err), sizeof(err) - strlen(err), " in URL '%s'",
 				 shown);
 		}

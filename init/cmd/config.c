@@ -7,10 +7,11 @@
 
 #include "conf/dump.h"
 #include "conf/log.h"
+#include "conf/url.h"
 #include "hooks/run/list.h"
 #include "hooks/sandbox/drop.h"
 #include "hooks/secrets/secrets.h"
-#include "hooks/wait/probe.h"
+#include "hooks/wait/proto/proto.h"
 #include "init/exit.h"
 
 /* Log a bad list value the way the user wrote it; returns its kind. */
@@ -38,7 +39,7 @@ static int check_urls(const struct muster_conf *c, enum opt_id id, const struct 
 		if (strstr(l->v[i].s, "${"))
 			continue;
 		memset(&u, 0, sizeof(u));
-		if (url_parse(l->v[i].s, &u, err, sizeof(err)))
+		if (url_parse(l->v[i].s, proto_url_scheme, &u, err, sizeof(err)))
 			return bad_value(c, id, &l->v[i], err);
 		url_free(&u);
 	}
@@ -93,7 +94,7 @@ int cmd_config(const struct muster_conf *c)
 		return exit_code_for(r);
 	/* Not checked here: URLs holding ${NAME} are parsed only once the
 	 * main mode expands them (check_urls skips them). */
-	conf_dump(c, stdout);
+	conf_dump(c, proto_url_scheme, stdout);
 	if (fflush(stdout) || ferror(stdout)) {
 		log_error("cannot write the configuration: %s", strerror(errno));
 		return 1;

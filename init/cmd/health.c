@@ -3,6 +3,7 @@
 #include "init/cmd/health.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,13 +13,15 @@
 #include "conf/dump.h"
 #include "conf/redact.h"
 #include "hooks/secrets/expand.h"
+#include "hooks/secrets/secrets.h"
 #include "conf/log.h"
 #include "hooks/wait/probe.h"
+#include "hooks/wait/proto/proto.h"
 
 #define LINE_MAX_OUT 2048
 
 /* Print the one line of output and map to the exit code. */
-static int verdict(int healthy, const char *what)
+static int verdict(bool healthy, const char *what)
 {
 	printf("%s: %s\n", healthy ? "healthy" : "unhealthy", what);
 	fflush(stdout);
@@ -27,27 +30,29 @@ static int verdict(int healthy, const char *what)
 
 void health_report_config_error(void)
 {
-	verdict(0, "bad configuration (see the error above)");
+	verdict(false, "bad configuration (see the error above)");
 }
 
-#include "hooks/secrets/secrets.h"
-
-/*
- * DEPENDENCIES ON OTHER MODULES, all in this one place:
- *  - secrets: Docker runs the probe in the container's configured
- *    environment, not in the one PID 1 built, so _FILE secrets and env dirs
- *    are loaded here too, by hooks/secrets.c's secrets_load() (h2);
- *  - ${NAME} expansion: hooks/expand.h (expand_vars, h1);
- *  - probes: hooks/probe.h (url_parse, probe_once, h1).
- * Returns 0 or -1 after writing a reason (no secret) to why.
- */
+/* Docker runs the probe in the container's configured environment, not in
+ * the one PID 1 built: NAME_FILE secrets and env dirs are loaded here too,
+ * the same way.  Returns 0 or the error, after writing a reason (no
+ * secret) to why. */
 static int load_environment(const struct muster_conf *c, char *why, size_t len)
 {
-	if (secrets_load(c)) {
+	int r = secrets_load(c);
+
+	if (r)
 		snprintf(why, len, "cannot load secrets (see the error above)");
-		return -1;
+	return r;
+}
+
+/* Free an expanded string: it may hold a secret. */
+static void free_secret(char *s)
+{
+	if (s) {
+		explicit_bzero(s, strlen(s));
+		free(s);
 	}
-	return 0;
 }
 
 /* Expand ${NAME} in every header; *out holds `n` strings to free. */
@@ -78,38 +83,38 @@ static void free_strs(char **v, size_t n)
 	if (!v)
 		return;
 	for (i = 0; i < n; i++)
-		free(v[i]);
+		free_secret(v[i]);
 	free(v);
 }
 
-/* Probe one URL (as written: ${NAME} not yet expanded) before `deadline`.
- * Returns 1 healthy, 0 not; `what` says what was seen. */
-static int probe_one(const char *raw, const struct probe_opts *base, int64_t deadline, char *what,
-		     size_t len)
+/* Probe one URL (as written: ${NAME} not yet expanded) before `deadline`:
+ * is it healthy?  `what` says what was seen. */
+static bool probe_one(const char *raw, const struct probe_opts *base, int64_t deadline, char *what,
+		      size_t len)
 {
 	struct probe_opts o = *base;
 	struct probe_result res;
 	struct url u;
 	char shown[300], err[256], *s = NULL;
 	int64_t t0 = mono_ms(), left = deadline - t0;
-	int ok;
+	bool ok;
 
-	redact_url(raw, shown, sizeof(shown));
+	redact_url(raw, proto_url_scheme, REDACT_WRITTEN, shown, sizeof(shown));
 	if (left <= 0) {
 		snprintf(what, len, "%s timed out", shown);
-		return 0;
+		return false;
 	}
 	if (expand_vars(raw, &s, err, sizeof(err))) {
 		snprintf(what, len, "%s %s", shown, err);
-		return 0;
+		return false;
 	}
 	memset(&u, 0, sizeof(u));
-	if (url_parse(s, &u, err, sizeof(err))) {
+	if (url_parse(s, proto_url_scheme, &u, err, sizeof(err))) {
 		snprintf(what, len, "%s %s", shown, err);
-		free(s);
-		return 0;
+		free_secret(s);
+		return false;
 	}
-	free(s);
+	free_secret(s);
 	memset(&res, 0, sizeof(res));
 	o.timeout_ms = left;
 	probe_once(&u, &o, &res);
@@ -130,14 +135,15 @@ int health_run(const struct muster_conf *c)
 	char line[LINE_MAX_OUT], what[1024], why[512] = "", **hdrs = NULL;
 	int64_t deadline;
 	size_t i, pos = 0;
-	int healthy = 1;
+	bool healthy = true;
 
 	if (!urls->n)
-		return verdict(0, "no URL to probe: give one, or [health] url in the config file");
+		return verdict(false,
+			       "no URL to probe: give one, or [health] url in the config file");
 	if (load_environment(c, why, sizeof(why)) ||
 	    expand_headers(&c->health_headers, &hdrs, why, sizeof(why))) {
 		free_strs(hdrs, c->health_headers.n);
-		return verdict(0, why[0] ? why : "out of memory");
+		return verdict(false, why[0] ? why : "out of memory");
 	}
 	memset(&o, 0, sizeof(o));
 	o.expect = c->health_expect;

@@ -2,11 +2,11 @@
  *
  * Probes every URL given (default: the [health] section's), one after the
  * other under one --timeout, with the same notion of ready as the waits
- * (hooks/probe.h).  Prints ONE line on stdout saying what it saw, e.g.
+ * (hooks/wait/probe.h).  Prints ONE line on stdout saying what it saw, e.g.
  *   healthy: http://127.0.0.1:8000/healthz HTTP 200 in 3ms
  *   unhealthy: tcp://db:5432 connection refused
- * Passwords in URLs are shown as <redacted>, `${NAME}` references as
- * written. */
+ * Passwords in URLs are shown as *** (conf/redact.h), `${NAME}`
+ * references as written. */
 #ifndef MUSTER_HEALTH_H
 #define MUSTER_HEALTH_H
 

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "conf/log.h"
+#include "hooks/secrets/secrets.h"
 #include "hooks/wait/wait.h"
 #include "init/exit.h"
 
@@ -38,9 +39,12 @@ int cmd_wait(const struct muster_conf *c)
 	int fd, r, sig = SIGTERM;
 
 	if (!c->wait_urls.n) {
-		log_error("no URL given: muster wait [--timeout DUR] URL...");
+		log_error("no URL given: muster wait [OPTIONS] URL...");
 		return EXIT_USAGE;
 	}
+	/* secrets first, as in the main mode: ${NAME} in a URL may name one */
+	if (secrets_load(c))
+		return EXIT_CONFIG;
 	fd = stop_signals_fd();
 	r = wait_all(&c->wait_urls, c->wait_timeout_ms, fd);
 	if (r == 0 || r == -ETIMEDOUT || r == -EINVAL)

@@ -7,6 +7,7 @@
 #include "conf/dump.h"
 #include "conf/ini.h"
 #include "conf/log.h"
+#include "hooks/wait/proto/proto.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -21,7 +22,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		/* whatever parsed must also print */
 		devnull = fopen("/dev/null", "w");
 		if (devnull) {
-			conf_dump(&c, devnull);
+			conf_dump(&c, proto_url_scheme, devnull);
 			fclose(devnull);
 		}
 	}

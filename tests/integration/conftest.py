@@ -13,6 +13,66 @@ FIXTURES = os.environ.get("FIXTURES", os.path.abspath("build/fixtures"))
 SANITIZED = os.environ.get("MUSTER_SANITIZE") == "1"
 needs_static = pytest.mark.skipif(SANITIZED, reason="sanitizer build is dynamic: no scratch rootfs")
 
+# `make check-arm64`: the aarch64 release binary under qemu-user-static
+# (MUSTER_EMULATED names the emulator; binfmt_misc runs every aarch64
+# program through it).  What qemu-user 7.2 cannot do, test by test: each
+# entry is skipped there with its reason, and an entry that names no test
+# of a collected module is an error (a renamed test must not fall out).
+EMULATED = os.environ.get("MUSTER_EMULATED", "")
+_SECCOMP = ("qemu-user has no seccomp(2) (ENOSYS) and refuses PR_SET_SECCOMP: a filter would "
+            "apply to the emulator's own host syscalls")
+_SUBREAPER = ("qemu-user refuses prctl(PR_SET_CHILD_SUBREAPER) (EINVAL): muster, not PID 1, "
+              "cannot adopt orphans")
+_ENV_ORDER = ("qemu-user hands the emulated program its environment in reverse order; "
+              "the test compares the exact environment block")
+_RT_SIGNALS = ("qemu-user does not map host real-time signals one to one onto the guest's "
+               "(it keeps some for itself): host signal 34 ends the emulated process")
+_SETUID = ("binfmt_misc runs an emulated setuid program with the caller's credentials "
+           "(Debian registers qemu-aarch64 without the C flag)")
+_PID2 = "qemu-user starts a thread in muster's process, which takes PID 2 of the new namespace"
+_CLONE3 = "qemu-user has no clone3 (ENOSYS where the kernel says EINVAL)"
+EMULATION_SKIPS = {
+    "test_config.py::test_example_covers_every_key_and_parses": _SECCOMP,
+    "test_config.py::test_dump_is_a_valid_config": _SECCOMP,
+    "test_security.py::test_default_profile_denies_with_eperm": _SECCOMP,
+    "test_security.py::test_default_profile_status_lines_as_root": _SECCOMP,
+    "test_security.py::test_ordinary_workloads_run_under_the_default_profile": _SECCOMP,
+    "test_security.py::test_foreign_architecture_syscall_kills": _SECCOMP,
+    "test_security.py::test_profile_file": _SECCOMP,
+    "test_security.py::test_seccomp_with_allow_new_privs_needs_sys_admin": _SECCOMP,
+    "test_security.py::test_without_seccomp_the_same_calls_get_past_the_filter": _CLONE3,
+    "test_security_runc.py::test_root_only_secret_reaches_app_user_who_cannot_read_it": _SECCOMP,
+    "test_security.py::test_secret_file_becomes_variable_exact_environment": _ENV_ORDER,
+    "test_security.py::test_secret_named_with_secret_option_outside_dirs": _ENV_ORDER,
+    "test_security.py::test_user_sets_home_and_user_exact_environment": _ENV_ORDER,
+    "test_security.py::test_setuid_binary_gains_nothing": _SETUID,
+    "test_pid1.py::test_every_forwardable_signal_reaches_workload": _RT_SIGNALS,
+    "test_pid1.py::test_glibc_internal_signals_are_forwarded_not_fatal": _RT_SIGNALS,
+    # seen once in 3 runs: the workload started with host signal 32 ignored,
+    # a disposition of the emulator's, which the guest cannot reach to reset
+    "test_pid1.py::test_workload_signal_mask_and_handlers_restored": _RT_SIGNALS,
+    "test_pid1.py::test_subreaper_when_not_pid1": _SUBREAPER,
+    "test_pid1.py::test_subreaper_stops_leftovers_when_not_pid1": _SUBREAPER,
+    "test_tty.py::test_without_terminal_workload_gets_own_session": _PID2,
+    # valgrind runs build/dyn/muster, the host's glibc build: nothing of aarch64
+    "test_valgrind.py": "valgrind tests the host's dynamic build, not the emulated binary",
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    if not EMULATED:
+        return
+    matched, modules = set(), {os.path.basename(i.nodeid.split("::")[0]) for i in items}
+    for item in items:
+        node = os.path.basename(item.nodeid.split("[")[0])
+        for key in (node, node.split("::")[0]):
+            if key in EMULATION_SKIPS:
+                matched.add(key)
+                item.add_marker(pytest.mark.skip(reason=f"{EMULATED}: {EMULATION_SKIPS[key]}"))
+    stale = [k for k in EMULATION_SKIPS if k.split("::")[0] in modules and k not in matched]
+    if stale:
+        raise pytest.UsageError(f"EMULATION_SKIPS names no such test: {stale}")
+
 
 def free_port():
     """A TCP port on 127.0.0.1 that nothing listens on right now."""

@@ -119,9 +119,19 @@ def test_secrets_never_printed(tmp_path):
         assert r.returncode == 0, r.stderr
         for secret in ("filepass1", "clipass1", "envpass1", "filetoken1", "pwvalue1"):
             assert secret not in r.stdout and secret not in r.stderr
-        assert "url = redis://:<redacted>@cache:6379 ; " in r.stdout
-        assert f"header = Authorization: <redacted> ; {path}:4" in r.stdout.splitlines()
+        assert "url = redis://:***@cache:6379 ; " in r.stdout
+        assert f"header = Authorization: *** ; {path}:4" in r.stdout.splitlines()
         assert f"url = http://u:${{PW}}@h/ ; {path}:5" in r.stdout.splitlines()
+
+
+def test_redis_password_only_form_never_printed():
+    """redis://SECRET@host: a user information without ':' is a password for
+    redis (it was printed as is), a user name for postgres."""
+    r = config(["-w", "redis://redispw1@cache:6379", "-w", "postgres://app@db/app"])
+    assert r.returncode == 0, r.stderr
+    assert "redispw1" not in r.stdout + r.stderr
+    assert "url = redis://***@cache:6379 ; command line" in r.stdout.splitlines()
+    assert "url = postgres://app@db/app ; command line" in r.stdout.splitlines()
 
 
 def test_unknown_muster_variable_warns():

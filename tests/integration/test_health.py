@@ -265,7 +265,10 @@ def test_env_expansion_and_redaction(http):
     assert_healthy(r, "http://127.0.0.1:${APP_PORT}/200")
     refused = free_port()
     r = health(["redis://:s3cretpw@127.0.0.1:%d" % refused])
-    assert_unhealthy(r, "redis://:<redacted>@127.0.0.1:%d " % refused)
+    assert_unhealthy(r, "redis://:***@127.0.0.1:%d " % refused)
+    assert "s3cretpw" not in r.stdout + r.stderr
+    r = health(["redis://s3cretpw@127.0.0.1:%d" % refused])  # the password-only form
+    assert_unhealthy(r, "redis://***@127.0.0.1:%d " % refused)
     assert "s3cretpw" not in r.stdout + r.stderr
 
 
@@ -339,7 +342,7 @@ def test_redis_with_password_never_printed():
     srv = RedisServer(password="rEd1sPw").start()
     try:
         srv.wait_pong()
-        shown = "redis://:<redacted>@127.0.0.1:%d" % srv.port
+        shown = "redis://:***@127.0.0.1:%d" % srv.port
         r = health(["redis://:${RPW}@127.0.0.1:%d" % srv.port], RPW="rEd1sPw")
         assert r.returncode == 0, r.stdout
         assert r.stdout.startswith("healthy: redis://:${RPW}@127.0.0.1:%d " % srv.port)

@@ -17,6 +17,7 @@ import yaml
 
 from conftest import MUSTER, clean_env, needs_static, run
 from runc_harness import Container
+from test_release import DEB_ARCH, SBOM, SOURCES
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PKG = os.path.join(ROOT, "packaging")
@@ -62,8 +63,71 @@ def test_dockerfile_final_stage_holds_only_muster():
     stage = scratch_stage()
     assert stage[0] == ("FROM", "scratch")
     copies = [r for w, r in stage if w == "COPY"]
-    assert copies == ["--from=build /src/build/release/muster /muster"]
+    assert copies == ["--from=build /out/bin/muster /muster"]
     assert ("ENTRYPOINT", '["/muster"]') in stage
+
+
+# docker buildx build --platform linux/amd64,linux/arm64: what can be checked
+# without a Docker engine.  The build stage runs on the build machine's
+# platform and cross-compiles for TARGETARCH, which buildx sets to amd64 or
+# arm64; the Makefile takes those as ARCH.
+BUILDX_ARCHES = {"amd64": "build/release", "arm64": "build/release-aarch64"}
+
+
+def build_stage():
+    ins = dockerfile_instructions(os.path.join(PKG, "Dockerfile"))
+    last = max(i for i, (w, _) in enumerate(ins) if w == "FROM")
+    return ins[:last]
+
+
+def make_n(*args):
+    """What make would run (make -n), one command per line, in an
+    environment like the build stage's (none of the test run's make
+    variables, such as MUSTER_BIN)."""
+    r = subprocess.run(["make", "-n", "--no-print-directory", *args], cwd=ROOT,
+                       env=clean_env(), capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    return r.stdout
+
+
+def test_dockerfile_build_stage_cross_compiles_for_the_target_platform():
+    stage = build_stage()
+    assert stage[0] == ("FROM", "--platform=$BUILDPLATFORM debian:12 AS build")
+    words = [w for w, _ in stage]
+    # TARGETARCH is declared before any RUN uses it; SOURCE_DATE_EPOCH
+    # (buildx passes it as a build arg) before the release build
+    assert words.index("ARG") < words.index("RUN")
+    assert ("ARG", "TARGETARCH") in stage and ("ARG", "SOURCE_DATE_EPOCH") in stage
+    runs = [" ".join(r.split()) for w, r in stage if w == "RUN"]
+    assert [r for r in runs if "make deps" in r] == [
+        "apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y "
+        "--no-install-recommends make && make deps ARCH=$TARGETARCH DEPS_TEST= DEPS_FUZZ= "
+        "DEPS_BENCH= DEPS_PKGTEST= DEPS_ARM64= && rm -rf /var/lib/apt/lists/*"]
+    assert runs[-1] == ("make release ARCH=$TARGETARCH && make install RELEASE=1 "
+                        "ARCH=$TARGETARCH DESTDIR=/out PREFIX=")
+    assert stage.index(("ARG", "SOURCE_DATE_EPOCH")) < \
+        max(i for i, (w, _) in enumerate(stage) if w == "RUN")
+
+
+@pytest.mark.parametrize("arch", sorted(BUILDX_ARCHES))
+def test_dockerfile_make_lines_resolve_for_each_platform(arch):
+    # the deps line installs the target's musl toolchain and inih; the
+    # install line copies that ARCH's release binary to /out/bin/muster,
+    # which the final stage copies
+    deps = make_n("deps", f"ARCH={arch}", "DEPS_TEST=", "DEPS_FUZZ=", "DEPS_BENCH=",
+                  "DEPS_PKGTEST=", "DEPS_ARM64=")
+    pkgs = re.search(r"for p in (.*?); do", deps).group(1).split()
+    assert f"musl-dev:{arch}" in pkgs and f"libinih-dev:{arch}" in pkgs
+    assert not any(p.endswith(":" + other) for p in pkgs for other in BUILDX_ARCHES
+                   if other != arch)
+    inst = make_n("install", "RELEASE=1", f"ARCH={arch}", "DESTDIR=/out", "PREFIX=")
+    assert f"install -D -m 0755 {BUILDX_ARCHES[arch]}/muster /out/bin/muster\n" in inst
+
+
+def test_dockerignore_keeps_build_outputs_out():
+    with open(os.path.join(PKG, "Dockerfile.dockerignore")) as f:
+        lines = [ln for ln in f.read().splitlines() if ln and not ln.startswith("#")]
+    assert "build/" in lines
 
 
 @needs_static
@@ -78,10 +142,18 @@ def scratch(args):
     return c.run(timeout=60)
 
 
+def version_text():
+    """`muster --version` of the binary under test, run on the host (what
+    it prints is test_release.py's business)."""
+    r = run(["--version"], pid1=False)
+    assert r.returncode == 0 and r.stdout.startswith(f"muster {version()}\n")
+    return r.stdout
+
+
 @needs_static
 def test_scratch_rootfs_version():
     r = scratch(["/muster", "--version"])
-    assert (r.returncode, r.stdout, r.stderr) == (0, f"muster {version()}\n", "")
+    assert (r.returncode, r.stdout, r.stderr) == (0, version_text(), "")
 
 
 @needs_static
@@ -124,7 +196,7 @@ def test_scratch_rootfs_resolves_through_etc_hosts():
 def test_scratch_rootfs_pid1_runs_workload():
     # muster as PID 1 with itself as the workload: exit code passed through
     r = scratch(["/muster", "--", "/muster", "--version"])
-    assert (r.returncode, r.stdout) == (0, f"muster {version()}\n")
+    assert (r.returncode, r.stdout) == (0, version_text())
 
 
 # --- make install and the man page --------------------------------------------
@@ -191,12 +263,21 @@ def test_every_help_flag_is_in_the_man_page():
 
 # --- the Debian package -----------------------------------------------------------
 
-@pytest.mark.skipif(not os.path.exists(os.path.join(ROOT, "build/third_party/.done")),
-                    reason="third-party musl libraries not built (make release)")
+@pytest.mark.skipif(not os.path.exists(SBOM), reason="not a release build (make release)")
 def test_deb_installs_and_runs():
-    r = make("deb", timeout=300)
+    # the package of the binary's architecture: make deb ARCH=arm64 under
+    # make check-arm64 (a cross build)
+    r = make("deb", f"ARCH={DEB_ARCH}", timeout=300)
     assert r.returncode == 0, r.stdout + r.stderr
-    deb = os.path.join(ROOT, f"build/deb/muster_{version()}_amd64.deb")
+    deb = os.path.join(ROOT, f"build/deb/muster_{version()}_{DEB_ARCH}.deb")
+    fields = subprocess.run(["dpkg-deb", "-f", deb, "Architecture", "Built-Using"],
+                            capture_output=True, text=True, check=True).stdout
+    with open(SBOM) as f:
+        libs = sorted((SOURCES[p["name"]], p["versionInfo"])
+                      for p in json.load(f)["packages"] if p["name"] != "muster")
+    # dpkg-gencontrol sorts the field by source package
+    assert fields == (f"Architecture: {DEB_ARCH}\nBuilt-Using: "
+                      + ", ".join(f"{src} (= {v})" for src, v in libs) + "\n")
     listing = subprocess.run(["dpkg-deb", "-c", deb], capture_output=True, text=True,
                              check=True).stdout
     files = sorted(line.split()[-1] for line in listing.splitlines()
@@ -210,12 +291,18 @@ def test_deb_installs_and_runs():
         os.makedirs(os.path.join(root, "var/lib/dpkg/updates"))
         for f in ("status", "available"):
             open(os.path.join(root, "var/lib/dpkg", f), "w").close()
+        native = subprocess.run(["dpkg", "--print-architecture"], capture_output=True,
+                                text=True, check=True).stdout.strip()
+        if DEB_ARCH != native:  # the arm64 package on an amd64 host: multiarch
+            subprocess.run(["dpkg", f"--root={root}", "--add-architecture", DEB_ARCH], check=True)
         r = subprocess.run(["dpkg", f"--root={root}", "--force-script-chrootless", "-i", deb],
                            capture_output=True, text=True)
         assert r.returncode == 0, r.stderr
         r = subprocess.run([os.path.join(root, "usr/bin/muster"), "--version"],
                            capture_output=True, text=True)
-        assert (r.returncode, r.stdout) == (0, f"muster {version()}\n")
+        assert (r.returncode, r.stdout) == (0, version_text())
+        with open(os.path.join(root, "usr/bin/muster"), "rb") as a, open(MUSTER, "rb") as b:
+            assert a.read() == b.read()
         r = subprocess.run(["file", "-b", os.path.join(root, "usr/bin/muster")],
                            capture_output=True, text=True)
         assert "statically linked" in r.stdout

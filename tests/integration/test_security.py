@@ -298,8 +298,13 @@ def test_unusable_names_exit_78_before_start(args, msg):
 
 DENIED = ["unshare", "unshare_ns", "mount", "umount2", "keyctl", "add_key", "ptrace",
           "bpf", "perf_event_open", "setns", "clone_newuser", "clone_newnet",
-          "personality_norandom", "personality_odd", "vsock"]
-ALLOWED = ["clone", "fork", "personality_query", "personality_linux", "getpid"]
+          "clone_newnet_hi", "kexec_load", "io_uring_setup", "userfaultfd",
+          "process_vm_readv", "name_to_handle_at", "open_by_handle_at", "adjtimex", "fsopen",
+          "personality_norandom", "personality_odd", "personality_hi",
+          "personality_norandom_hi", "vsock", "vsock_hi", "alg", "alg_hi", "tiocsti",
+          "tiocsti_hi"]
+ALLOWED = ["clone", "clone_hi", "fork", "personality_query", "personality_linux", "getpid",
+           "inet", "inet_hi", "fionread"]
 
 
 def test_default_profile_denies_with_eperm():
@@ -308,6 +313,48 @@ def test_default_profile_denies_with_eperm():
     assert r.returncode == 0, r.stderr
     assert r.stdout == "".join(f"{c}: EPERM\n" for c in DENIED) + "clone3: ENOSYS\n" + \
         "".join(f"{c}: ok\n" for c in ALLOWED)
+
+
+def test_high_bits_reach_the_kernel_without_a_filter():
+    """What the 32-bit argument rules are for: the kernel reads only the low
+    32 bits, so socket(0x100000028) is AF_VSOCK and ioctl(HI | TIOCSTI) is
+    TIOCSTI (ENOTTY on a pipe, not the filter's EPERM)."""
+    bare = subprocess.run([SYSPROBE, "vsock", "vsock_hi", "tiocsti_hi", "personality_hi"],
+                          capture_output=True, text=True, stdin=subprocess.DEVNULL)
+    assert bare.stdout.splitlines()[1:] == ["vsock_hi: " + bare.stdout.split()[1],
+                                            "tiocsti_hi: ENOTTY", "personality_hi: ok"]
+
+
+def test_calls_newer_than_the_table_get_enosys():
+    """statmount (457) and open_tree_attr (467) are newer than libseccomp's
+    table: ENOSYS, as for a number no kernel has, while the kernel itself
+    (without a filter) implements them; fchmodat2 (452) is in the table and
+    allowed, so it reaches the kernel (ENOENT)."""
+    calls = ["statmount", "open_tree_attr", "nr:1000", "nr:1024", "nr:99999", "fchmodat2"]
+    r = run(["--user", "nobody", "--seccomp", "default", "--", SYSPROBE] + calls)
+    assert (r.returncode, r.stdout) == (0, "statmount: ENOSYS\nopen_tree_attr: ENOSYS\n"
+                                           "nr:1000: ENOSYS\nnr:1024: ENOSYS\n"
+                                           "nr:99999: ENOSYS\nfchmodat2: ENOENT\n"), r.stderr
+    bare = subprocess.run([SYSPROBE, "statmount", "open_tree_attr", "fchmodat2"],
+                          capture_output=True, text=True)
+    if "ENOSYS" in bare.stdout:
+        pytest.skip("kernel older than 6.15: " + bare.stdout.replace("\n", " "))
+    assert bare.stdout == "statmount: EFAULT\nopen_tree_attr: EFAULT\nfchmodat2: ENOENT\n"
+
+
+def test_x32_syscall_kills():
+    # x86_64's filter also covers the x32 ABI (numbers with bit 30): killed
+    # whether or not the kernel has x32 enabled
+    r = run(["--seccomp", "default", "--", SYSPROBE, "getpid", "x32_getpid", "getpid"])
+    assert (r.returncode, r.stdout) == (128 + 31, "getpid: ok\n")
+
+
+def test_chroot_allowed_as_root():
+    # Docker allows chroot with CAP_SYS_CHROOT (a default capability)
+    r = run(["--seccomp", "default", "--", SYSPROBE, "chroot"])
+    assert (r.returncode, r.stdout) == (0, "chroot: ok\n"), r.stderr
+    r = run(["--user", "nobody", "--seccomp", "default", "--", SYSPROBE, "chroot"])
+    assert (r.returncode, r.stdout) == (0, "chroot: EPERM\n"), r.stderr
 
 
 def test_default_profile_status_lines_as_root():
@@ -362,7 +409,26 @@ def test_profile_unknown_syscall_exits_78(tmp):
     prof = write(os.path.join(tmp, "p"), "deny mount\ndeny mountt\n", 0o644)
     r = run(["--seccomp", prof, "--", "/bin/echo", "started"])
     assert (r.returncode, r.stdout) == (78, "")
-    assert f"--seccomp {prof}: line 2: unknown syscall 'mountt'" in r.stderr
+    assert r.stderr == (f"muster: error: --seccomp {prof}: line 2: unknown syscall 'mountt' "
+                        "(one libseccomp does not know: nr:N)\n")
+    prof = write(os.path.join(tmp, "p"), "allow nr:x467\n", 0o644)
+    r = run(["--seccomp", prof, "--", "/bin/echo", "started"])
+    assert (r.returncode, r.stdout) == (78, "")
+    assert r.stderr == (f"muster: error: --seccomp {prof}: line 1: bad syscall number 'nr:x467' "
+                        "(nr:0 to nr:999999)\n")
+
+
+def test_profile_call_by_number(tmp):
+    """A call libseccomp does not know, by its number: allowed on top of
+    the built-in list, or refused with the profile's errno."""
+    prof = write(os.path.join(tmp, "p"), "include default\n"
+                 "allow nr:457     # statmount, newer than libseccomp's table\n"
+                 "deny nr:467 EACCES\n", 0o644)
+    r = run(["--user", "nobody", "--seccomp", prof, "--", SYSPROBE,
+             "statmount", "open_tree_attr", "nr:1000", "mount"])
+    bare = subprocess.run([SYSPROBE, "statmount"], capture_output=True, text=True)
+    assert (r.returncode, r.stdout) == (
+        0, bare.stdout + "open_tree_attr: EACCES\nnr:1000: ENOSYS\nmount: EPERM\n"), r.stderr
 
 
 def test_seccomp_with_allow_new_privs_needs_sys_admin():

@@ -85,3 +85,18 @@ def test_keeping_a_capability_muster_lacks_exits_78():
     assert (r.returncode, r.stdout) == (78, "")
     assert ("--cap-keep NET_BIND_SERVICE: muster does not have this capability itself"
             in r.stderr)
+
+
+def test_user_without_cap_kill_is_warned_about():
+    # Kubernetes' `drop: [ALL]` without KILL: muster (root) could not signal
+    # a workload of another uid, so it says so before starting it
+    caps = [c for c in DOCKER_CAPS if c != "CAP_KILL"]
+    c = Container(["/muster", "--user", "app", "--", "/bin/echo", "started"], caps=caps)
+    r = c.run()
+    assert (r.returncode, r.stdout) == (0, "started\n")
+    assert r.stderr == ("muster: warning: --user app: muster lacks CAP_KILL, so it cannot "
+                        "signal the workload (add KILL to the container's capabilities)\n")
+    # with CAP_KILL (Docker's default set) there is nothing to say
+    c = Container(["/muster", "--user", "app", "--", "/bin/echo", "started"], caps=DOCKER_CAPS)
+    r = c.run()
+    assert (r.returncode, r.stdout, r.stderr) == (0, "started\n", "")

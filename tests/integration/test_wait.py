@@ -322,14 +322,28 @@ def test_malformed_url_is_usage_error_at_once(url, why):
     assert "topsecret" not in r.stderr
 
 
+def test_redis_password_only_form_never_printed():
+    dead = free_port()
+    r = run(wait_args("redis://redispw2@127.0.0.1:%d" % dead, "redis://redispw2@cache:xx",
+                      timeout="300ms"), pid1=False)
+    assert r.returncode == 64
+    assert lines(r.stderr) == ["muster: error: malformed URL 'redis://***@cache:xx': port is "
+                               "not a number"]
+    r = run(wait_args("redis://redispw2@127.0.0.1:%d" % dead, timeout="300ms"), pid1=False)
+    assert r.returncode == 69
+    assert lines(r.stderr)[-1].startswith(
+        "muster: error: redis://***@127.0.0.1:%d not ready after " % dead)
+    assert "redispw2" not in r.stderr
+
+
 def test_unset_variable_in_url_and_no_url():
     r = run(wait_args("redis://:${NOT_SET_PW}@cache"), pid1=False)
     assert r.returncode == 64
     assert lines(r.stderr) == ["muster: error: ${NOT_SET_PW}: variable NOT_SET_PW is not "
-                               "set in URL 'redis://:***@cache'"]
+                               "set in URL 'redis://:${NOT_SET_PW}@cache'"]
     r = run(["wait"], pid1=False)
     assert r.returncode == 64
-    assert lines(r.stderr) == ["muster: error: no URL given: muster wait [--timeout DUR] URL..."]
+    assert lines(r.stderr) == ["muster: error: no URL given: muster wait [OPTIONS] URL..."]
 
 
 @pytest.mark.parametrize("sig,code", [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
@@ -393,3 +407,42 @@ def test_runc_scratch_rootfs_resolves_hosts_and_dns():
     finally:
         up.stop()
         dns.stop()
+
+
+def test_wait_loads_file_secrets_like_the_main_mode(tmp_path):
+    """`muster wait 'redis://:${REDIS_PASSWORD}@...'` with REDIS_PASSWORD_FILE
+    in a secrets dir: the password is loaded from the file, the real redis
+    accepts it, and it is printed nowhere."""
+    pw = "wait-s3cr3t"
+    secrets = tmp_path / "secrets"
+    secrets.mkdir()
+    (secrets / "redis_password").write_text(pw + "\n")
+    srv = RedisServer(password=pw).start()
+    try:
+        srv.wait_pong()
+        url = "redis://:${REDIS_PASSWORD}@127.0.0.1:%d" % srv.port
+        env = clean_env(REDIS_PASSWORD_FILE=str(secrets / "redis_password"))
+        r = run(["wait", "--timeout", "5s", "--secrets-dir", str(secrets), url],
+                pid1=False, env=env)
+        assert r.returncode == 0, r.stderr
+        ready_line(r.stderr, "redis://:***@127.0.0.1:%d" % srv.port)
+        assert pw not in r.stderr + r.stdout
+        # the same from MUSTER_SECRETS_DIR; and a file outside the secrets
+        # dirs is not a secret (NAME stays unset: the URL cannot expand)
+        env["MUSTER_SECRETS_DIR"] = str(secrets)
+        r = run(["wait", "--timeout", "5s", url], pid1=False, env=env)
+        assert r.returncode == 0, r.stderr
+        r = run(["wait", "--timeout", "5s", url], pid1=False,
+                env=clean_env(REDIS_PASSWORD_FILE=str(secrets / "redis_password")))
+        assert r.returncode == 64
+        assert lines(r.stderr) == [
+            "muster: error: ${REDIS_PASSWORD}: variable REDIS_PASSWORD is not set in URL "
+            "'redis://:${REDIS_PASSWORD}@127.0.0.1:%d'" % srv.port]
+        # an unreadable secret is 78, naming the variable, not the content
+        env["REDIS_PASSWORD_FILE"] = str(secrets / "missing")
+        r = run(["wait", "--timeout", "5s", url], pid1=False, env=env)
+        assert r.returncode == 78
+        assert lines(r.stderr) == ["muster: error: REDIS_PASSWORD_FILE: cannot read %s: "
+                                   "No such file or directory" % (secrets / "missing")]
+    finally:
+        srv.stop()

@@ -11,6 +11,7 @@
 
 #include "conf/conf.h"
 #include "conf/dump.h"
+#include "hooks/wait/proto/proto.h"
 
 /* A value of kind `k`, valid from any source, never the default. */
 static inline const char *row_sample(enum opt_kind k)
@@ -70,7 +71,7 @@ static inline char *row_dump(const struct muster_conf *c)
 	FILE *out = open_memstream(&buf, &len);
 
 	assert_non_null(out);
-	conf_dump(c, out);
+	conf_dump(c, proto_url_scheme, out);
 	fclose(out);
 	return buf;
 }

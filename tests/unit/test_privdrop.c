@@ -16,6 +16,7 @@
 #include "conf/conf.h"
 #include "conf/log.h"
 #include "hooks/sandbox/drop.h"
+#include "tests/unit/emulated.h"
 
 static void conf_for(struct muster_conf *c, const char *user, const char *caps, const char *seccomp)
 {
@@ -33,6 +34,7 @@ static void test_prepare(void **s)
 	struct muster_conf c;
 	struct priv_plan p;
 
+	SKIP_IF_EMULATED("seccomp(2)");
 	conf_for(&c, NULL, NULL, NULL);
 	assert_int_equal(priv_prepare(&c, &p), 0);
 	assert_false(p.change_id);
@@ -102,6 +104,7 @@ static void test_setup_callbacks(void **s)
 	struct muster_conf c;
 	struct priv_plan p;
 
+	SKIP_IF_EMULATED("seccomp(2)");
 	if (geteuid() != 0)
 		skip();
 	conf_for(&c, "nobody", NULL, "default");

@@ -190,7 +190,7 @@ static void t_http_expect(void **st)
 
 static void t_http_request(void **st)
 {
-	struct url u = {.scheme = URL_HTTP, .host = "app", .port = 8080, .path = "/h?x=1"};
+	struct url u = {.host = "app", .port = 8080, .path = "/h?x=1"};
 	const char *hdrs[] = {"X-Probe: 1", "Host: other"};
 	struct probe_opts o = {.headers = hdrs, .nheaders = 1};
 	char b[1024], err[256];

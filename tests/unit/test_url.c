@@ -1,21 +1,29 @@
-/* test_url.c - url_parse(): schemes, defaults, IPv6, redaction, errors. */
+/* test_url.c - url_parse() by the scheme table's rules: schemes,
+ * defaults, IPv6, the display form, errors. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
 
-#include "hooks/wait/probe.h"
 #include "conf/url.h"
+#include "hooks/wait/proto/proto.h"
+
+/* Is u a URL of the scheme named `name`? */
+static int scheme_is(const struct url *u, const char *name)
+{
+	return proto_of(u) == proto_find(name, strlen(name));
+}
 
 static void ok(const char *s, struct url *u)
 {
 	char err[512] = "";
 
-	assert_int_equal(url_parse(s, u, err, sizeof(err)), 0);
+	assert_int_equal(url_parse(s, proto_url_scheme, u, err, sizeof(err)), 0);
 	assert_string_equal(err, "");
 }
 
@@ -24,7 +32,7 @@ static void bad(const char *s, const char *expect_err)
 	struct url u;
 	char err[512] = "";
 
-	assert_int_equal(url_parse(s, &u, err, sizeof(err)), -EINVAL);
+	assert_int_equal(url_parse(s, proto_url_scheme, &u, err, sizeof(err)), -EINVAL);
 	assert_string_equal(err, expect_err);
 	assert_null(u.host);
 	assert_null(u.display);
@@ -35,7 +43,7 @@ static void t_tcp(void **st)
 	struct url u;
 
 	ok("tcp://db:5432", &u);
-	assert_int_equal(u.scheme, URL_TCP);
+	assert_true(scheme_is(&u, "tcp"));
 	assert_string_equal(u.host, "db");
 	assert_int_equal(u.port, 5432);
 	assert_null(u.user);
@@ -53,7 +61,7 @@ static void t_postgres(void **st)
 	struct url u;
 
 	ok("postgres://app@db/appdb", &u);
-	assert_int_equal(u.scheme, URL_POSTGRES);
+	assert_true(scheme_is(&u, "postgres"));
 	assert_string_equal(u.user, "app");
 	assert_int_equal(u.port, 5432);
 	assert_string_equal(u.path, "appdb");
@@ -78,7 +86,7 @@ static void t_redis(void **st)
 	struct url u;
 
 	ok("redis://:s3cret@cache", &u);
-	assert_int_equal(u.scheme, URL_REDIS);
+	assert_true(scheme_is(&u, "redis"));
 	assert_null(u.user);
 	assert_string_equal(u.password, "s3cret");
 	assert_int_equal(u.port, 6379);
@@ -118,12 +126,12 @@ static void t_local(void **st)
 	struct url u;
 
 	ok("unix:///run/app.sock", &u);
-	assert_int_equal(u.scheme, URL_UNIX);
+	assert_true(scheme_is(&u, "unix"));
 	assert_null(u.host);
 	assert_string_equal(u.path, "/run/app.sock");
 	url_free(&u);
 	ok("file:///tmp/ready", &u);
-	assert_int_equal(u.scheme, URL_FILE);
+	assert_true(scheme_is(&u, "file"));
 	assert_string_equal(u.path, "/tmp/ready");
 	url_free(&u);
 }
@@ -195,26 +203,42 @@ static void t_long_url_display_whole(void **st)
 	{
 		char err[2000];
 
-		assert_int_equal(url_parse(s, &u, err, sizeof(err)), -EINVAL);
+		assert_int_equal(url_parse(s, proto_url_scheme, &u, err, sizeof(err)), -EINVAL);
 		assert_non_null(strstr(err, ":***@h'"));
 		assert_null(strstr(err, "longpassword99"));
 	}
 }
 
-static void t_redact(void **st)
-{
-	char out[64];
+/* conf/ knows no scheme: the rules are the caller's (here, one that is
+ * in no table). */
+static const struct url_syntax amqp = {
+    .port = 5672, .userinfo = URL_USER_FIRST, .path = URL_PATH_DBNAME};
 
-	url_redact("redis://:pw@h:1", out, sizeof(out));
-	assert_string_equal(out, "redis://:***@h:1");
-	url_redact("amqp://u:pw@h/vhost@x", out, sizeof(out));
-	assert_string_equal(out, "amqp://u:***@h/vhost@x");
-	url_redact("no scheme:pw@x", out, sizeof(out));
-	assert_string_equal(out, "no scheme:pw@x");
-	url_redact("postgres://user@h", out, sizeof(out));
-	assert_string_equal(out, "postgres://user@h");
-	url_redact("x://a:b@c@d/", out, sizeof(out));
-	assert_string_equal(out, "x://a:***@d/");
+static const struct url_syntax *only_amqp(const char *name, size_t len, char *why, size_t n)
+{
+	if (name && len == 4 && !memcmp(name, "amqp", 4))
+		return &amqp;
+	if (why)
+		snprintf(why, n, "only amqp here");
+	return NULL;
+}
+
+static void t_syntax_of_the_caller(void **st)
+{
+	struct url u;
+	char err[256];
+
+	assert_int_equal(url_parse("amqp://guest:pw@mq/v%2Fhost", only_amqp, &u, err, sizeof(err)),
+			 0);
+	assert_ptr_equal(u.syntax, &amqp);
+	assert_string_equal(u.user, "guest");
+	assert_string_equal(u.password, "pw");
+	assert_int_equal(u.port, 5672);
+	assert_string_equal(u.path, "v/host");
+	assert_string_equal(u.display, "amqp://guest:***@mq/v%2Fhost");
+	url_free(&u);
+	assert_int_equal(url_parse("tcp://h:1", only_amqp, &u, err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "malformed URL 'tcp://h:1': only amqp here");
 }
 
 int main(void)
@@ -227,8 +251,8 @@ int main(void)
 	    cmocka_unit_test(t_local),
 	    cmocka_unit_test(t_errors),
 	    cmocka_unit_test(t_password_never_in_errors),
-	    cmocka_unit_test(t_redact),
 	    cmocka_unit_test(t_long_url_display_whole),
+	    cmocka_unit_test(t_syntax_of_the_caller),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -23,6 +23,7 @@
 #include "conf/conf.h"
 #include "conf/log.h"
 #include "hooks/wait/probe.h"
+#include "hooks/wait/proto/proto.h"
 #include "hooks/wait/resolve.h"
 #include "hooks/wait/wait.h"
 
@@ -157,7 +158,7 @@ static void t_probe_once(void **st)
 	int fd = listener(&port);
 
 	snprintf(buf, sizeof(buf), "tcp://[::ffff:127.0.0.1]:%u", port);
-	assert_int_equal(url_parse(buf, &u, err, sizeof(err)), 0);
+	assert_int_equal(url_parse(buf, proto_url_scheme, &u, err, sizeof(err)), 0);
 	assert_int_equal(probe_once(&u, &o, &r), 0);
 	assert_true(r.ready);
 	assert_string_equal(r.detail, "connection accepted");
@@ -165,19 +166,21 @@ static void t_probe_once(void **st)
 	close(fd);
 
 	snprintf(buf, sizeof(buf), "tcp://127.0.0.1:%u", dead_port());
-	assert_int_equal(url_parse(buf, &u, err, sizeof(err)), 0);
+	assert_int_equal(url_parse(buf, proto_url_scheme, &u, err, sizeof(err)), 0);
 	assert_int_equal(probe_once(&u, &o, &r), -ECONNREFUSED);
 	assert_false(r.ready);
 	snprintf(buf, sizeof(buf), "connect to 127.0.0.1:%u: connection refused", u.port);
 	assert_string_equal(r.detail, buf);
 	url_free(&u);
 
-	assert_int_equal(url_parse("file:///nonexistent/x", &u, err, sizeof(err)), 0);
+	assert_int_equal(url_parse("file:///nonexistent/x", proto_url_scheme, &u, err, sizeof(err)),
+			 0);
 	assert_int_equal(probe_once(&u, &o, &r), -ENOENT);
 	assert_string_equal(r.detail, "/nonexistent/x: no such file");
 	url_free(&u);
 
-	assert_int_equal(url_parse("unix:///nonexistent/x.sock", &u, err, sizeof(err)), 0);
+	assert_int_equal(
+	    url_parse("unix:///nonexistent/x.sock", proto_url_scheme, &u, err, sizeof(err)), 0);
 	assert_int_equal(probe_once(&u, &o, &r), -ENOENT);
 	assert_string_equal(r.detail, "connect to /nonexistent/x.sock: no such file");
 	url_free(&u);
@@ -197,7 +200,7 @@ static void t_probe_unix(void **st)
 	assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
 	assert_int_equal(listen(fd, 4), 0);
 	snprintf(url, sizeof(url), "unix://%s", sa.sun_path);
-	assert_int_equal(url_parse(url, &u, err, sizeof(err)), 0);
+	assert_int_equal(url_parse(url, proto_url_scheme, &u, err, sizeof(err)), 0);
 	assert_int_equal(probe_once(&u, &o, &r), 0);
 	assert_true(r.ready);
 	url_free(&u);
@@ -217,7 +220,7 @@ static void t_probe_silent_server(void **st)
 	int64_t t0;
 
 	snprintf(buf, sizeof(buf), "redis://:hunter2@127.0.0.1:%u", port);
-	assert_int_equal(url_parse(buf, &u, err, sizeof(err)), 0);
+	assert_int_equal(url_parse(buf, proto_url_scheme, &u, err, sizeof(err)), 0);
 	t0 = mono_ms();
 	assert_int_equal(probe_once(&u, &o, &r), -ETIMEDOUT);
 	assert_true(mono_ms() - t0 >= 150);
@@ -272,7 +275,8 @@ static void t_probe_http_unix(void **st)
 
 	snprintf(path, sizeof(path), "/tmp/muster-http-%d.sock", (int)getpid());
 	o.unix_socket = path;
-	assert_int_equal(url_parse("http://localhost/healthz", &u, err, sizeof(err)), 0);
+	assert_int_equal(
+	    url_parse("http://localhost/healthz", proto_url_scheme, &u, err, sizeof(err)), 0);
 	pid = http_child(path,
 			 "GET /healthz HTTP/1.1\r\nUser-Agent: muster/" MUSTER_VERSION
 			 "\r\nAccept: */*\r\nConnection: close\r\nHost: app.local\r\n"

@@ -1,6 +1,7 @@
-/* probe_http.c - HTTP/1.1 request, incremental response parser, status
- * matcher.  The parser keeps O(1) state and drains bodies of any size:
- * Content-Length, chunked, or until close. */
+/* http.c - HTTP/1.1 request, incremental response parser, status
+ * matcher; the http:// entry of the scheme table.  The parser keeps O(1)
+ * state and drains bodies of any size: Content-Length, chunked, or until
+ * close. */
 #include "hooks/wait/proto/http.h"
 
 #include <errno.h>
@@ -8,7 +9,9 @@
 #include <string.h>
 #include <strings.h>
 
-#include "hooks/wait/probe.h"
+#include "hooks/wait/proto/proto.h"
+
+#define HTTP_DRAIN_MAX (1 << 20) /* politeness: read at most 1 MiB of body */
 
 static int header_ok(const char *h)
 {
@@ -330,3 +333,67 @@ int http_resp_eof(struct http_resp *p)
 			    ? "connection closed without an HTTP response"
 			    : "connection closed in the middle of the HTTP headers");
 }
+
+/* The request, once the expected statuses are known to make sense (they
+ * are the caller's, checked before a byte is sent). */
+static int request(char *buf, size_t cap, const struct url *u, const struct probe_opts *o,
+		   char *err, size_t errlen)
+{
+	if (o && http_expect_match(o->expect, 200) < 0) {
+		snprintf(err, errlen, "bad expected status list '%s'", o->expect);
+		return -EINVAL;
+	}
+	return http_request_build(buf, cap, u, o, err, errlen);
+}
+
+/* What an attempt keeps while the answer streams in. */
+struct reader {
+	struct http_resp resp;
+	bool decided; /* the status is known: the rest is drained */
+};
+_Static_assert(sizeof(struct reader) <= sizeof(union proto_state), "proto_state too small");
+
+static void start(union proto_state *st)
+{
+	struct reader *r = (struct reader *)(void *)st;
+
+	http_resp_init(&r->resp);
+	r->decided = false;
+}
+
+static enum reply_verdict feed(union proto_state *st, const uint8_t *buf, size_t n, bool eof,
+			       const struct probe_opts *o, struct probe_result *res)
+{
+	struct reader *r = (struct reader *)(void *)st;
+	int k = eof ? http_resp_eof(&r->resp) : http_resp_feed(&r->resp, buf, n);
+
+	if (k < 0 && !r->decided) {
+		snprintf(res->detail, sizeof(res->detail), "%s", r->resp.err);
+		return REPLY_BAD;
+	}
+	if (r->resp.headers_done && !r->decided) {
+		r->decided = true;
+		res->http_status = r->resp.status;
+		res->ready = http_expect_match(o ? o->expect : NULL, r->resp.status) == 1;
+		snprintf(res->detail, sizeof(res->detail), "HTTP %d", r->resp.status);
+	}
+	if (k != 0 || eof || r->resp.body > HTTP_DRAIN_MAX)
+		return res->ready ? REPLY_READY : REPLY_NOTREADY;
+	return r->decided ? REPLY_DRAIN : REPLY_MORE;
+}
+
+const struct proto proto_http = {
+    .names = {"http"},
+    .url =
+	{
+	    .port = 80,
+	    .userinfo = URL_NO_USERINFO,
+	    .path = URL_PATH_TARGET,
+	    .no_userinfo = "credentials in http:// URLs are not supported; use --header "
+			   "'Authorization: ...'",
+	},
+    .unix_socket = true,
+    .request = request,
+    .start = start,
+    .feed = feed,
+};

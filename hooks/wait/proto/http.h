@@ -1,5 +1,5 @@
-/* probe_http.h - HTTP/1.1 readiness: request, incremental response parser,
- * expected-status matcher.  The parser and matcher are pure. */
+/* http.h - HTTP/1.1 readiness (http://): request, incremental response
+ * parser, expected-status matcher.  The parser and matcher are pure. */
 #ifndef MUSTER_PROBE_HTTP_H
 #define MUSTER_PROBE_HTTP_H
 

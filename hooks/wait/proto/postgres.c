@@ -1,4 +1,5 @@
-/* probe_pg.c - PostgreSQL startup message and first-answer parser. */
+/* postgres.c - PostgreSQL startup message and first-answer parser; the
+ * postgres:// entry of the scheme table. */
 #include "hooks/wait/proto/postgres.h"
 
 #include <stdio.h>
@@ -63,7 +64,7 @@ static void copy_text(char *out, size_t on, const uint8_t *s, size_t n)
 }
 
 /* ErrorResponse body: (type byte, C string)* 0. */
-static int error_parse(const uint8_t *b, size_t n, char *detail, size_t dlen)
+static enum reply_verdict error_parse(const uint8_t *b, size_t n, char *detail, size_t dlen)
 {
 	char code[8] = "", msg[160] = "";
 	size_t i = 0;
@@ -90,7 +91,8 @@ static int error_parse(const uint8_t *b, size_t n, char *detail, size_t dlen)
 	return REPLY_READY;
 }
 
-int pg_reply_parse(const uint8_t *buf, size_t len, int eof, char *detail, size_t dlen)
+enum reply_verdict pg_reply_parse(const uint8_t *buf, size_t len, bool eof, char *detail,
+				  size_t dlen)
 {
 	size_t off = 0;
 
@@ -161,3 +163,23 @@ int pg_reply_parse(const uint8_t *buf, size_t len, int eof, char *detail, size_t
 		}
 	}
 }
+
+static int request(char *buf, size_t cap, const struct url *u, const struct probe_opts *o,
+		   char *err, size_t errlen)
+{
+	return (int)pg_startup_build((uint8_t *)buf, cap, u->user, u->path);
+}
+
+static enum reply_verdict judge(const uint8_t *in, size_t len, bool eof, const struct url *u,
+				char *detail, size_t dlen)
+{
+	return pg_reply_parse(in, len, eof, detail, dlen);
+}
+
+const struct proto proto_postgres = {
+    .names = {"postgres", "postgresql"},
+    .url = {.port = 5432, .userinfo = URL_USER_FIRST, .path = URL_PATH_DBNAME},
+    .request = request,
+    .judge = judge,
+    .server = "PostgreSQL",
+};

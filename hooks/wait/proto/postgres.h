@@ -1,7 +1,9 @@
-/* probe_pg.h - PostgreSQL readiness the way pg_isready judges it. */
+/* postgres.h - PostgreSQL readiness the way pg_isready judges it
+ * (postgres://, postgresql://). */
 #ifndef MUSTER_PROBE_PG_H
 #define MUSTER_PROBE_PG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -15,8 +17,9 @@ size_t pg_startup_build(uint8_t *buf, size_t cap, const char *user, const char *
 /* Judge the server's first answer to the startup message: any answer but
  * an ErrorResponse with SQLSTATE 57P03 means up (an authentication request
  * or failure too).  `eof`: the server closed the connection after these
- * bytes.  Returns a reply_verdict and writes what was seen to detail.
- * Pure; len may be anything, buf untrusted. */
-int pg_reply_parse(const uint8_t *buf, size_t len, int eof, char *detail, size_t dlen);
+ * bytes.  Writes what was seen to detail.  Pure; len may be anything, buf
+ * untrusted. */
+enum reply_verdict pg_reply_parse(const uint8_t *buf, size_t len, bool eof, char *detail,
+				  size_t dlen);
 
 #endif

@@ -1,4 +1,5 @@
-/* probe_redis.c - Redis PING request and reply parser. */
+/* redis.c - Redis PING request and reply parser; the redis:// entry of
+ * the scheme table. */
 #include "hooks/wait/proto/redis.h"
 
 #include <stdio.h>
@@ -72,8 +73,8 @@ static int starts(const char *s, size_t n, const char *w)
 	return n >= wl && !memcmp(s, w, wl) && (n == wl || s[wl] == ' ');
 }
 
-int redis_reply_parse(const char *buf, size_t len, int eof, int sent_auth, char *detail,
-		      size_t dlen)
+enum reply_verdict redis_reply_parse(const char *buf, size_t len, bool eof, bool sent_auth,
+				     char *detail, size_t dlen)
 {
 	char auth_err[128] = "", text[128];
 	size_t off = 0, start;
@@ -132,3 +133,29 @@ bad:
 	snprintf(detail, dlen, "not a Redis server (unexpected answer to PING)");
 	return REPLY_NOTREADY;
 }
+
+static int request(char *buf, size_t cap, const struct url *u, const struct probe_opts *o,
+		   char *err, size_t errlen)
+{
+	return (int)redis_request_build(buf, cap, u->password ? u->user : NULL, u->password);
+}
+
+static enum reply_verdict judge(const uint8_t *in, size_t len, bool eof, const struct url *u,
+				char *detail, size_t dlen)
+{
+	return redis_reply_parse((const char *)in, len, eof, u->password != NULL, detail, dlen);
+}
+
+const struct proto proto_redis = {
+    .names = {"redis"},
+    .url =
+	{
+	    .port = 6379,
+	    .userinfo = URL_PASSWORD_FIRST,
+	    .path = URL_PATH_DBNUMBER,
+	    .bad_path = "the redis database must be a number (redis://host:6379/0)",
+	},
+    .request = request,
+    .judge = judge,
+    .server = "Redis",
+};

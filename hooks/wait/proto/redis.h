@@ -1,7 +1,8 @@
-/* probe_redis.h - Redis readiness: PING answering +PONG. */
+/* redis.h - Redis readiness: PING answering +PONG (redis://). */
 #ifndef MUSTER_PROBE_REDIS_H
 #define MUSTER_PROBE_REDIS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "hooks/wait/proto/proto.h"
@@ -14,7 +15,7 @@ size_t redis_request_build(char *buf, size_t cap, const char *user, const char *
  * second PING.  +PONG: ready; -LOADING, -BUSY, -MASTERDOWN: not yet;
  * -NOAUTH without a password (or -NOPERM): up; a failed AUTH: not ready.
  * `eof`: the connection was closed after these bytes.  Pure. */
-int redis_reply_parse(const char *buf, size_t len, int eof, int sent_auth, char *detail,
-		      size_t dlen);
+enum reply_verdict redis_reply_parse(const char *buf, size_t len, bool eof, bool sent_auth,
+				     char *detail, size_t dlen);
 
 #endif
