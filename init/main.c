@@ -17,6 +17,7 @@
 #include "hooks/run/list.h"
 #include "hooks/sandbox/drop.h"
 #include "hooks/secrets/secrets.h"
+#include "hooks/wait/trust.h"
 #include "hooks/wait/wait.h"
 #include "init/cmd/config.h"
 #include "init/cmd/health.h"
@@ -80,6 +81,7 @@ static int load_conf(struct muster_conf *c, unsigned mode, int argc, char **argv
  * Returns 0 or the exit code. */
 static int stage_wait(const struct muster_conf *c)
 {
+	struct tls_settings tls = tls_settings_of(c);
 	int64_t deadline = c->wait_timeout_ms ? mono_ms() + c->wait_timeout_ms : 0;
 	struct signalfd_siginfo si;
 	char nb[16];
@@ -93,7 +95,7 @@ static int stage_wait(const struct muster_conf *c)
 			if (left < 1)
 				left = 1;
 		}
-		r = wait_all(&c->wait_urls, left, sig_fd());
+		r = wait_all(&c->wait_urls, &tls, left, sig_fd());
 		if (r == 0)
 			return 0;
 		if (r != -ECANCELED)

@@ -252,3 +252,24 @@ void tls_trust_free(struct tls_trust *t)
 	free(t->keyder);
 	memset(t, 0, sizeof(*t));
 }
+
+struct tls_settings tls_settings_of(const struct muster_conf *c)
+{
+	return (struct tls_settings){c->tls_cacert, c->tls_cert, c->tls_key, c->tls_insecure};
+}
+
+const struct tls_trust *tls_trust_once(const struct tls_settings *s, int *kind, char *err,
+				       size_t errlen)
+{
+	static struct tls_trust trust;
+	static char why[512];
+	static int rc = 1; /* 1: not loaded yet */
+
+	if (rc == 1)
+		rc = tls_trust_load(&trust, s, why, sizeof(why));
+	if (!rc)
+		return &trust;
+	*kind = rc;
+	snprintf(err, errlen, "%s", why);
+	return NULL;
+}

@@ -8,6 +8,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "conf/conf.h"
+
 #define TLS_DEFAULT_CA "/etc/ssl/certs/ca-certificates.crt"
 
 struct tls_settings {
@@ -41,5 +43,16 @@ int tls_trust_load(struct tls_trust *t, const struct tls_settings *s, char *err,
 
 /* Free what tls_trust_load() allocated (safe on a zeroed struct). */
 void tls_trust_free(struct tls_trust *t);
+
+/* The [tls] options of a configuration as settings. */
+struct tls_settings tls_settings_of(const struct muster_conf *c);
+
+/* The run's trust store: loaded by the first caller that needs one (a
+ * target over TLS), then kept for the rest of the process, so the CA
+ * bundle is read once per run and only when a target needs it.  Returns
+ * it, or NULL with *kind (tls_trust_load()'s error) and err saying why, on
+ * every call after a failure too. */
+const struct tls_trust *tls_trust_once(const struct tls_settings *s, int *kind, char *err,
+				       size_t errlen);
 
 #endif

@@ -7,9 +7,13 @@
 
 #include "conf/conf.h"
 
+struct tls_settings;
+
 /* Expand ${NAME} in every URL, parse them all (any error: logged, -EINVAL
  * before waiting at all), then probe every target in one poll loop with
- * capped exponential backoff and jitter until all are ready.
+ * capped exponential backoff and jitter until all are ready.  When a
+ * target is over TLS (https, rediss, grpcs), the trust store `tls` names is
+ * loaded first, once per run (hooks/wait/trust.h).
  *
  * timeout_ms: the one deadline for all (0 = forever).  abort_fd: an fd
  * (PID 1's signalfd) that becomes readable when muster must stop; it is
@@ -18,8 +22,10 @@
  * Returns 0 when all are ready, -ETIMEDOUT at the deadline (after one
  * error line per target not ready, with its last error), -ECANCELED as
  * soon as abort_fd is readable, conf_value_error() of its source for a bad
- * URL, -ENOMEM. */
-int wait_all(const struct strlist *urls, int64_t timeout_ms, int abort_fd);
+ * URL, tls_trust_load()'s error when the trust store cannot be loaded
+ * (logged), -ENOMEM. */
+int wait_all(const struct strlist *urls, const struct tls_settings *tls, int64_t timeout_ms,
+	     int abort_fd);
 
 /* The backoff schedule, exposed for the unit tests: the delay before the
  * next attempt after `fails` consecutive failures of kind `kind`, before

@@ -1,4 +1,5 @@
-/* grpc.c - the gRPC health check (see grpc.h). */
+/* grpc.c - the gRPC health check (see grpc.h); the grpc:// entry of the
+ * scheme table. */
 #include "hooks/wait/proto/grpc.h"
 
 #include <errno.h>
@@ -187,7 +188,7 @@ static long serving_status(const uint8_t *p, size_t n)
 }
 
 /* The stream has ended: judge what it carried. */
-static int judge(struct grpc_health *g, char *d, size_t dl)
+static enum reply_verdict judge(struct grpc_health *g, char *d, size_t dl)
 {
 	struct h2_client *c = &g->h2;
 	uint32_t mlen;
@@ -237,8 +238,8 @@ static int judge(struct grpc_health *g, char *d, size_t dl)
 	return st == 1 ? REPLY_READY : REPLY_NOTREADY;
 }
 
-int grpc_health_feed(struct grpc_health *g, const uint8_t *p, size_t n, bool eof, char *detail,
-		     size_t dlen)
+enum reply_verdict grpc_health_feed(struct grpc_health *g, const uint8_t *p, size_t n, bool eof,
+				    char *detail, size_t dlen)
 {
 	const struct h2_events ev = {on_field, on_data, g};
 	int r = g->h2.state == H2_DONE ? 1 : h2_feed(&g->h2, p, n, &ev);
@@ -254,3 +255,58 @@ int grpc_health_feed(struct grpc_health *g, const uint8_t *p, size_t n, bool eof
 	snprintf(detail, dlen, "connection closed before the gRPC answer");
 	return REPLY_NOTREADY;
 }
+
+int grpc_request(char *buf, size_t cap, const struct url *u, const struct probe_opts *o,
+		 char *err, size_t errlen)
+{
+	char authority[300];
+	bool v6 = strchr(u->host, ':') != NULL;
+
+	snprintf(authority, sizeof(authority), "%s%s%s:%u", v6 ? "[" : "", u->host, v6 ? "]" : "",
+		 (unsigned)u->port);
+	return grpc_health_request((uint8_t *)buf, cap, authority, proto_of(u)->tls,
+				   u->path ? u->path : "");
+}
+
+_Static_assert(sizeof(struct grpc_health) <= sizeof(union proto_state), "proto_state too small");
+
+void grpc_start(union proto_state *st)
+{
+	grpc_health_init((struct grpc_health *)(void *)st);
+}
+
+enum reply_verdict grpc_feed(union proto_state *st, const uint8_t *buf, size_t n, bool eof,
+			     const struct probe_opts *o, struct probe_result *res)
+{
+	struct grpc_health *g = (struct grpc_health *)(void *)st;
+	enum reply_verdict v = grpc_health_feed(g, buf, n, eof, res->detail, sizeof(res->detail));
+
+	res->ready = v == REPLY_READY;
+	return v;
+}
+
+size_t grpc_reply(union proto_state *st, uint8_t *buf, size_t cap)
+{
+	struct h2_client *c = &((struct grpc_health *)(void *)st)->h2;
+	size_t n = c->outlen < cap ? c->outlen : cap;
+
+	memcpy(buf, c->out, n);
+	memmove(c->out, c->out + n, c->outlen - n);
+	c->outlen -= n;
+	return n;
+}
+
+const struct proto proto_grpc = {
+    .names = {"grpc"},
+    .url =
+	{
+	    .userinfo = URL_NO_USERINFO,
+	    .path = URL_PATH_DBNAME,
+	    .no_port = "a port is required (grpc://host:port[/SERVICE])",
+	    .no_userinfo = "credentials are not allowed in grpc:// URLs",
+	},
+    .request = grpc_request,
+    .start = grpc_start,
+    .feed = grpc_feed,
+    .reply = grpc_reply,
+};
