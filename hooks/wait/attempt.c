@@ -2,6 +2,8 @@
 #include "hooks/wait/attempt.h"
 
 #include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -99,6 +101,11 @@ static void connected(struct attempt *a)
 		finish(a, n, false, "TLS: %s", n == -ENOMEM ? "out of memory" : "no randomness");
 		return;
 	}
+	/* the handshake sends small records one after another: without this,
+	 * Nagle holds them until the server's delayed ACK (40 ms), as curl
+	 * knows */
+	if (a->tls && !unix_path(a))
+		(void)setsockopt(a->fd, IPPROTO_TCP, TCP_NODELAY, &(int){1}, sizeof(int));
 	a->state = AT_SEND;
 }
 
