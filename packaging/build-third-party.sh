@@ -205,7 +205,8 @@ build_inih() {
 # 12), built with its own makefiles (conf/Unix.mk) and only the `lib`
 # target: no shared library, no tools, no tests.  CC, AR and CFLAGS are
 # given on make's command line, so they replace Unix.mk's (no -fPIC: the
-# library goes into a static binary; ar D: a reproducible archive).
+# library goes into a static binary; -flto with gcc-ar, so that muster's
+# LTO link sees through it: 1.4 KB less; ar D: a reproducible archive).
 # BUILD=_musl keeps the objects out of the source's own build/ directory.
 # Headers go to musl/include/ as bearssl.h and bearssl_*.h, so <bearssl.h>
 # names the same API as Debian's libbearssl-dev for the glibc build.
@@ -214,8 +215,8 @@ build_bearssl() {
 	d=$(fetch bearssl)
 	say "make bearssl (CC=$CC, static library only)"
 	rm -rf "$d/_musl"
-	make -s -C "$d" -j"$JOBS" CONF=Unix BUILD=_musl CC="$CC" AR="$AR" ARFLAGS=rcsD \
-		CFLAGS="$CPPFLAGS_TP $CFLAGS_TP" lib >/dev/null
+	make -s -C "$d" -j"$JOBS" CONF=Unix BUILD=_musl CC="$CC" AR="$ARCH-linux-gnu-gcc-ar" \
+		ARFLAGS=rcsD CFLAGS="$CPPFLAGS_TP $CFLAGS_TP -flto" lib >/dev/null
 	cp "$d/_musl/libbearssl.a" "$PREFIX/lib/libbearssl.a"
 	cp "$d"/inc/bearssl*.h "$PREFIX/include/"
 	record bearssl bearssl "$(dsc_version bearssl)" MIT

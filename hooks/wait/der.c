@@ -273,9 +273,16 @@ static int b64(char c)
 	return c == '+' ? 62 : c == '/' ? 63 : -1;
 }
 
+/* s in t[from..n): a plain scan (musl's memmem costs the static binary
+ * 800 bytes; PEM files are small). */
 static const char *find(const char *t, size_t n, size_t from, const char *s)
 {
-	return from <= n ? memmem(t + from, n - from, s, strlen(s)) : NULL;
+	size_t k = strlen(s);
+
+	for (; from + k <= n; from++)
+		if (t[from] == s[0] && !memcmp(t + from, s, k))
+			return t + from;
+	return NULL;
 }
 
 long pem_next(const char *t, size_t n, size_t *off, char *label, size_t llen, uint8_t *out,

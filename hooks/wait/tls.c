@@ -2,8 +2,10 @@
  *
  * The profile is kept small for the static binary: TLS 1.2, ECDHE_ECDSA
  * and ECDHE_RSA with AES-128-GCM and AES-256-GCM (the suites RFC 9113
- * requires of HTTP/2 included), the generic NIST-curve code (P-256, P-384,
- * P-521) for key exchange and ECDSA, i31 RSA, SHA-256/384/512.
+ * requires of HTTP/2 included) with the constant-time 32-bit AES and GHASH
+ * (the smallest that are; speed does not matter for one request), the
+ * generic NIST-curve code (P-256, P-384, P-521) for key exchange and ECDSA,
+ * i31 RSA, SHA-256/384/512.
  *
  * Certificates go through BearSSL's X.509 "minimal" engine (chain, dates,
  * signatures) wrapped in `struct xcheck`, which keeps the server's own
@@ -172,8 +174,8 @@ static void profile(struct tls_conn *t)
 	br_ssl_engine_set_prf_sha256(eng, &br_tls12_sha256_prf);
 	br_ssl_engine_set_prf_sha384(eng, &br_tls12_sha384_prf);
 	br_ssl_engine_set_gcm(eng, &br_sslrec_in_gcm_vtable, &br_sslrec_out_gcm_vtable);
-	br_ssl_engine_set_aes_ctr(eng, &br_aes_ct64_ctr_vtable);
-	br_ssl_engine_set_ghash(eng, &br_ghash_ctmul64);
+	br_ssl_engine_set_aes_ctr(eng, &br_aes_ct_ctr_vtable);
+	br_ssl_engine_set_ghash(eng, &br_ghash_ctmul);
 	t->x.vtable = &xcheck_class;
 	br_ssl_engine_set_x509(eng, &t->x.vtable);
 }

@@ -23,7 +23,7 @@ struct buf {
 	size_t n, cap;
 };
 
-/* The whole file, with a final newline (BearSSL's PEM decoder needs it). */
+/* The whole file, with a final newline and a NUL. */
 static int slurp(const char *path, struct buf *b)
 {
 	struct stat st;
@@ -42,7 +42,7 @@ static int slurp(const char *path, struct buf *b)
 		close(fd);
 		return -ENOMEM;
 	}
-	while (b->n < b->cap - 1 && (r = read(fd, b->p + b->n, b->cap - 1 - b->n)) != 0) {
+	while (b->n < b->cap - 2 && (r = read(fd, b->p + b->n, b->cap - 2 - b->n)) != 0) {
 		if (r < 0 && errno != EINTR) {
 			e = -errno;
 			break;
@@ -51,6 +51,7 @@ static int slurp(const char *path, struct buf *b)
 	}
 	close(fd);
 	b->p[b->n++] = '\n';
+	b->p[b->n] = '\0';
 	return e;
 }
 
@@ -166,7 +167,7 @@ static int load_pem(struct tls_trust *t, const char *what, const char *path, pem
 
 	if (!r)
 		r = pem_each(t, &pem, fn, fn == add_key);
-	if (r == -EBADMSG && fn == add_key && memmem(pem.p, pem.n, "ENCRYPTED", 9))
+	if (r == -EBADMSG && fn == add_key && strstr((char *)pem.p, "ENCRYPTED"))
 		r = -EKEYREJECTED; /* an old-style encrypted key has headers */
 	if (pem.p && fn == add_key)
 		explicit_bzero(pem.p, pem.cap);
