@@ -61,13 +61,17 @@ void h2_client_init(struct h2_client *c)
 
 const char *h2_error_name(uint32_t code)
 {
-	static const char *const names[] = {
-	    "NO_ERROR",		  "PROTOCOL_ERROR",   "INTERNAL_ERROR", "FLOW_CONTROL_ERROR",
-	    "SETTINGS_TIMEOUT",	  "STREAM_CLOSED",    "FRAME_SIZE_ERROR", "REFUSED_STREAM",
-	    "CANCEL",		  "COMPRESSION_ERROR", "CONNECT_ERROR",	"ENHANCE_YOUR_CALM",
-	    "INADEQUATE_SECURITY", "HTTP_1_1_REQUIRED"};
+	static const char names[] = "NO_ERROR\0PROTOCOL_ERROR\0INTERNAL_ERROR\0FLOW_CONTROL_ERROR\0"
+				    "SETTINGS_TIMEOUT\0STREAM_CLOSED\0FRAME_SIZE_ERROR\0"
+				    "REFUSED_STREAM\0CANCEL\0COMPRESSION_ERROR\0CONNECT_ERROR\0"
+				    "ENHANCE_YOUR_CALM\0INADEQUATE_SECURITY\0HTTP_1_1_REQUIRED\0";
+	const char *s = names;
 
-	return code < sizeof(names) / sizeof(names[0]) ? names[code] : "unknown error code";
+	if (code > 13)
+		return "unknown error code";
+	while (code--)
+		s += strlen(s) + 1;
+	return s;
 }
 
 static int proto(struct h2_client *c, const char *why)

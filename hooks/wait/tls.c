@@ -360,40 +360,37 @@ size_t tls_read(struct tls_conn *t, void *p, size_t n)
 	return len;
 }
 
+/* The text after key `k` in a table of (key byte, text NUL) pairs ending
+ * with a 0 key, or NULL. */
+static const char *lookup(const char *table, int k)
+{
+	for (; *table; table += strlen(table) + 1)
+		if ((unsigned char)*table == k)
+			return table + 1;
+	return NULL;
+}
+
 /* A fatal alert the server sent.  A handshake_failure after the server
  * sent its certificate (so a cipher suite was agreed) means it wanted one
  * from muster. */
 static void alert_why(const struct tls_conn *t, int alert, char *buf, size_t n)
 {
-	static const struct {
-		int alert;
-		const char *why;
-	} known[] = {
-	    {40, "the server refused the handshake (alert 40 handshake_failure: no cipher "
-		 "suite in common?)"},
-	    {42, "the server rejected the client certificate (alert 42 bad_certificate)"},
-	    {43, "the server cannot use the client certificate (alert 43)"},
-	    {45, "the server says the client certificate expired (alert 45)"},
-	    {46, "the server does not trust the client certificate (alert 46)"},
-	    {48, "the server does not trust the client certificate: unknown CA (alert 48)"},
-	    {70, "the server refused TLS 1.2 (alert 70 protocol_version)"},
-	    {112, "the server does not know this host name (alert 112 unrecognized_name)"},
-	    {116, "the server requires a client certificate: --cert/--key (alert 116)"},
-	    {120, "the server does not speak h2 (alert 120 no_application_protocol)"},
-	};
-	size_t i;
+	static const char known[] =
+	    "\x28" "the server refused the handshake: no cipher suite in common?\0"
+	    "\x2a" "the server rejected the client certificate\0"
+	    "\x2b" "the server cannot use the client certificate\0"
+	    "\x2d" "the server says the client certificate expired\0"
+	    "\x2e" "the server does not trust the client certificate\0"
+	    "\x30" "the server does not trust the client certificate: unknown CA\0"
+	    "\x46" "the server refused TLS 1.2\0"
+	    "\x70" "the server does not know this host name (SNI)\0"
+	    "\x74" "the server requires a client certificate: --cert/--key\0"
+	    "\x78" "the server does not speak h2 (ALPN)\0";
+	const char *why = lookup(known, alert);
 
-	if (alert == 40 && t->x.ncert && !t->trust->key_type) {
-		snprintf(buf, n, "the server requires a client certificate: --cert/--key (alert 40 "
-				 "handshake_failure)");
-		return;
-	}
-	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++)
-		if (known[i].alert == alert) {
-			snprintf(buf, n, "%s", known[i].why);
-			return;
-		}
-	snprintf(buf, n, "the server ended the handshake with alert %d", alert);
+	if (alert == 40 && t->x.ncert && !t->trust->key_type)
+		why = lookup(known, 116);
+	snprintf(buf, n, "%s (alert %d)", why ? why : "the server ended the handshake", alert);
 }
 
 /* An expired chain: the server's own certificate, or one above it. */
@@ -415,43 +412,31 @@ static void dates_why(const struct tls_conn *t, char *buf, size_t n)
 
 void tls_why(const struct tls_conn *t, char *buf, size_t n)
 {
-	static const struct {
-		int err;
-		const char *why;
-	} known[] = {
-	    {BR_ERR_BAD_CIPHER_SUITE, "no cipher suite in common (muster: ECDHE with AES-GCM)"},
-	    {BR_ERR_X509_BAD_SIGNATURE, "bad certificate signature"},
-	    {BR_ERR_X509_CRITICAL_EXTENSION, "certificate has an unsupported critical extension"},
-	    {BR_ERR_X509_NOT_CA, "certificate issued by a certificate that is not a CA"},
-	    {BR_ERR_X509_FORBIDDEN_KEY_USAGE, "certificate key usage forbids TLS server use"},
-	    {BR_ERR_X509_WEAK_PUBLIC_KEY, "certificate key too weak"},
-	    {BR_ERR_X509_UNSUPPORTED, "certificate algorithm not supported"},
-	    {BR_ERR_X509_EMPTY_CHAIN, "the server sent no certificate"},
-	    {BR_ERR_X509_TIME_UNKNOWN, "no clock to check certificate dates"},
-	    {BR_ERR_X509_INVALID_VALUE, "malformed certificate"},
-	};
+	static const char known[] = "\x10" "no cipher suite in common (muster: ECDHE, AES-GCM)\0"
+				    "\x34" "bad certificate signature\0"
+				    "\x39" "certificate has an unsupported critical extension\0"
+				    "\x3a" "certificate issued by a certificate that is not a CA\0"
+				    "\x3b" "certificate key usage forbids TLS server use\0"
+				    "\x3c" "certificate key too weak\0"
+				    "\x31" "certificate algorithm not supported\0"
+				    "\x23" "the server sent no certificate\0"
+				    "\x35" "no clock to check certificate dates\0"
+				    "\x21" "malformed certificate\0";
 	int e = br_ssl_engine_last_error(&t->cc.eng);
-	size_t i;
+	const char *why = e > 0 && e < 256 ? lookup(known, e) : NULL;
 
 	if (e == BR_ERR_X509_EXPIRED)
-		return dates_why(t, buf, n);
-	if (e == BR_ERR_X509_NOT_TRUSTED) {
+		dates_why(t, buf, n);
+	else if (e == BR_ERR_X509_NOT_TRUSTED)
 		snprintf(buf, n, "unknown CA (not signed by a CA in %s)", t->trust->cafile);
-		return;
-	}
-	if (e == BR_ERR_X509_BAD_SERVER_NAME) {
+	else if (e == BR_ERR_X509_BAD_SERVER_NAME)
 		snprintf(buf, n, "name mismatch (certificate is for %s, not %s)",
 			 *t->x.names ? t->x.names : "no name", t->host);
-		return;
-	}
-	if (e >= BR_ERR_RECV_FATAL_ALERT && e < BR_ERR_SEND_FATAL_ALERT)
-		return alert_why(t, e - BR_ERR_RECV_FATAL_ALERT, buf, n);
-	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++)
-		if (known[i].err == e) {
-			snprintf(buf, n, "%s", known[i].why);
-			return;
-		}
-	if (!t->ready && (!e || e < BR_ERR_X509_OK))
+	else if (e >= BR_ERR_RECV_FATAL_ALERT && e < BR_ERR_SEND_FATAL_ALERT)
+		alert_why(t, e - BR_ERR_RECV_FATAL_ALERT, buf, n);
+	else if (why)
+		snprintf(buf, n, "%s", why);
+	else if (!t->ready && e < BR_ERR_X509_OK)
 		snprintf(buf, n, "TLS handshake failed: %s (error %d; not a TLS server?)",
 			 t->eof ? "connection closed" : "unexpected answer", e);
 	else

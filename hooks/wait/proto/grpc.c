@@ -7,19 +7,25 @@
 #include <string.h>
 #include <strings.h>
 
-static const char *const serving_names[] = {"UNKNOWN", "SERVING", "NOT_SERVING",
-					    "SERVICE_UNKNOWN"};
+/* The i-th of NUL-separated names. */
+static const char *nth(const char *names, int i)
+{
+	while (i--)
+		names += strlen(names) + 1;
+	return names;
+}
+
+static const char serving_names[] = "UNKNOWN\0SERVING\0NOT_SERVING\0SERVICE_UNKNOWN";
 
 const char *grpc_code_name(int code)
 {
-	static const char *const names[] = {
-	    "OK",	   "CANCELLED",		 "UNKNOWN",	     "INVALID_ARGUMENT",
-	    "DEADLINE_EXCEEDED", "NOT_FOUND",	 "ALREADY_EXISTS",    "PERMISSION_DENIED",
-	    "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION", "ABORTED",	     "OUT_OF_RANGE",
-	    "UNIMPLEMENTED", "INTERNAL",	 "UNAVAILABLE",	     "DATA_LOSS",
-	    "UNAUTHENTICATED"};
+	static const char names[] = "OK\0CANCELLED\0UNKNOWN\0INVALID_ARGUMENT\0DEADLINE_EXCEEDED\0"
+				    "NOT_FOUND\0ALREADY_EXISTS\0PERMISSION_DENIED\0"
+				    "RESOURCE_EXHAUSTED\0FAILED_PRECONDITION\0ABORTED\0"
+				    "OUT_OF_RANGE\0UNIMPLEMENTED\0INTERNAL\0UNAVAILABLE\0"
+				    "DATA_LOSS\0UNAUTHENTICATED";
 
-	return code >= 0 && code <= 16 ? names[code] : "";
+	return code >= 0 && code <= 16 ? nth(names, code) : "";
 }
 
 int grpc_health_request(uint8_t *buf, size_t cap, const char *authority, bool tls,
@@ -232,7 +238,7 @@ static enum reply_verdict judge(struct grpc_health *g, char *d, size_t dl)
 		return REPLY_NOTREADY;
 	}
 	if (st <= 3)
-		snprintf(d, dl, "%s", serving_names[st]);
+		snprintf(d, dl, "%s", nth(serving_names, (int)st));
 	else
 		snprintf(d, dl, "serving status %ld", st);
 	return st == 1 ? REPLY_READY : REPLY_NOTREADY;
