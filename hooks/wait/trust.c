@@ -262,10 +262,13 @@ struct tls_settings tls_settings_of(const struct muster_conf *c)
 const struct tls_trust *tls_trust_once(const struct tls_settings *s, int *kind, char *err,
 				       size_t errlen)
 {
+	static const struct tls_settings defaults;
 	static struct tls_trust trust;
 	static char why[512];
 	static int rc = 1; /* 1: not loaded yet */
 
+	if (!s)
+		s = &defaults;
 	if (rc == 1)
 		rc = tls_trust_load(&trust, s, why, sizeof(why));
 	if (!rc)

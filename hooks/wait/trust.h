@@ -49,8 +49,8 @@ struct tls_settings tls_settings_of(const struct muster_conf *c);
 
 /* The run's trust store: loaded by the first caller that needs one (a
  * target over TLS), then kept for the rest of the process, so the CA
- * bundle is read once per run and only when a target needs it.  Returns
- * it, or NULL with *kind (tls_trust_load()'s error) and err saying why, on
+ * bundle is read once per run and only when a target needs it (s NULL:
+ * the defaults).  Returns it, or NULL with *kind (tls_trust_load()'s error) and err saying why, on
  * every call after a failure too. */
 const struct tls_trust *tls_trust_once(const struct tls_settings *s, int *kind, char *err,
 				       size_t errlen);

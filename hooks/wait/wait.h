@@ -12,8 +12,8 @@ struct tls_settings;
 /* Expand ${NAME} in every URL, parse them all (any error: logged, -EINVAL
  * before waiting at all), then probe every target in one poll loop with
  * capped exponential backoff and jitter until all are ready.  When a
- * target is over TLS (https, rediss, grpcs), the trust store `tls` names is
- * loaded first, once per run (hooks/wait/trust.h).
+ * target is over TLS (https, rediss, grpcs), the trust store `tls` names
+ * (NULL: the defaults) is loaded first, once per run (hooks/wait/trust.h).
  *
  * timeout_ms: the one deadline for all (0 = forever).  abort_fd: an fd
  * (PID 1's signalfd) that becomes readable when muster must stop; it is

@@ -118,21 +118,13 @@ static void test_dump_all(void **state)
 			    "timeout = 3s ; default\n"
 			    "expect = 200-299 ; default\n"
 			    "header = Host: app.local ; /etc/muster.ini:13\n"
-			    "header = Authorization: *** ; /etc/muster.ini:14
-"
-			    "# unix_socket =
-"
-			    "
-[tls]
-"
-			    "# cacert =
-"
-			    "insecure = false ; default
-"
-			    "# cert =
-"
-			    "# key =
-");
+			    "header = Authorization: *** ; /etc/muster.ini:14\n"
+			    "# unix_socket =\n"
+			    "\n[tls]\n"
+			    "# cacert =\n"
+			    "insecure = false ; default\n"
+			    "# cert =\n"
+			    "# key =\n");
 	free(buf);
 	conf_free(&c);
 }
