@@ -294,6 +294,8 @@ $(TP)/.done: packaging/build-third-party.sh
 	ARCH=$(ARCH) sh packaging/build-third-party.sh $(TP)
 	@touch $@
 third-party: $(TP)/.done
+# the manifest is written by the same build
+$(TP)/manifest: $(TP)/.done
 $(TP)/test/.done: $(TP)/.done
 	ARCH=$(ARCH) sh packaging/build-third-party.sh $(TP) cmocka
 	@touch $@
