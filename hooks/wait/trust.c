@@ -18,41 +18,17 @@
 
 #define PEM_MAX (16 << 20) /* a bigger "CA bundle" is a mistake */
 
+/* A PEM file, whole and NUL-terminated (conf/file.h). */
 struct buf {
-	uint8_t *p;
-	size_t n, cap;
+	char *p;
+	size_t n;
 };
 
-/* The whole file, with a final newline and a NUL. */
 static int slurp(const char *path, struct buf *b)
 {
-	struct stat st;
-	ssize_t r;
-	int fd = open_regular(AT_FDCWD, path, &st), e = 0;
+	int fd = open_regular(AT_FDCWD, path, NULL);
 
-	if (fd < 0)
-		return fd;
-	if (st.st_size > PEM_MAX) {
-		close(fd);
-		return -EFBIG;
-	}
-	b->cap = (size_t)st.st_size + 2;
-	b->n = 0;
-	if (!(b->p = malloc(b->cap))) {
-		close(fd);
-		return -ENOMEM;
-	}
-	while (b->n < b->cap - 2 && (r = read(fd, b->p + b->n, b->cap - 2 - b->n)) != 0) {
-		if (r < 0 && errno != EINTR) {
-			e = -errno;
-			break;
-		}
-		b->n += r > 0 ? (size_t)r : 0;
-	}
-	close(fd);
-	b->p[b->n++] = '\n';
-	b->p[b->n] = '\0';
-	return e;
+	return fd < 0 ? fd : fd_read_all(fd, PEM_MAX, &b->p, &b->n);
 }
 
 typedef int (*pem_fn)(struct tls_trust *t, const char *label, const uint8_t *der, size_t n);
@@ -62,7 +38,7 @@ typedef int (*pem_fn)(struct tls_trust *t, const char *label, const uint8_t *der
  * returned. */
 static int pem_each(struct tls_trust *t, const struct buf *pem, pem_fn fn, bool secret)
 {
-	uint8_t *der = malloc(pem->n);
+	uint8_t *der = malloc(pem->n + 1);
 	char label[64];
 	size_t off = 0;
 	long n = 0;
@@ -70,8 +46,7 @@ static int pem_each(struct tls_trust *t, const struct buf *pem, pem_fn fn, bool 
 
 	if (!der)
 		return -ENOMEM;
-	while (!r && (n = pem_next((const char *)pem->p, pem->n, &off, label, sizeof(label), der,
-				   pem->n)) > 0)
+	while (!r && (n = pem_next(pem->p, pem->n, &off, label, sizeof(label), der, pem->n)) > 0)
 		r = fn(t, label, der, (size_t)n);
 	if (!r && n < 0)
 		r = -EBADMSG;
@@ -167,10 +142,10 @@ static int load_pem(struct tls_trust *t, const char *what, const char *path, pem
 
 	if (!r)
 		r = pem_each(t, &pem, fn, fn == add_key);
-	if (r == -EBADMSG && fn == add_key && strstr((char *)pem.p, "ENCRYPTED"))
+	if (r == -EBADMSG && fn == add_key && strstr(pem.p, "ENCRYPTED"))
 		r = -EKEYREJECTED; /* an old-style encrypted key has headers */
 	if (pem.p && fn == add_key)
-		explicit_bzero(pem.p, pem.cap);
+		explicit_bzero(pem.p, pem.n);
 	free(pem.p);
 	if (r == -EINVAL)
 		snprintf(err, errlen, "%s %s: not a regular file", what, path);
