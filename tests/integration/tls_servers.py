@@ -15,7 +15,6 @@ loopback; nothing here is downloaded.
 """
 import http.server
 import os
-import shutil
 import socket
 import ssl
 import subprocess
@@ -25,6 +24,7 @@ import time
 from concurrent import futures
 
 from conftest import free_port
+from servers import RedisServer
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 MKCERTS = os.path.join(HERE, "..", "fixtures", "mkcerts.sh")
@@ -159,35 +159,20 @@ class GrpcHealth:
         self.server.stop(0)
 
 
-class RedisTls:
-    """redis-server with TLS only, on 127.0.0.1:tls_port; auth_clients:
-    require a client certificate signed by the test CA."""
+class RedisTls(RedisServer):
+    """redis-server with TLS only (servers.RedisServer, its plain port
+    turned off), on 127.0.0.1:port; auth_clients: require a client
+    certificate signed by the test CA."""
 
     def __init__(self, name="good", auth_clients=False, password=None):
-        self.port = free_port()
-        self.dir = tempfile.mkdtemp(prefix="muster-redis-tls-")
-        self.args = ["/usr/bin/redis-server", "--port", "0", "--tls-port", str(self.port),
-                     "--bind", "127.0.0.1", "--dir", self.dir, "--save", "",
-                     "--appendonly", "no", "--daemonize", "no", "--loglevel", "warning",
-                     "--tls-cert-file", cert(name + ".pem"),
-                     "--tls-key-file", cert(name + ".key"),
-                     "--tls-ca-cert-file", cert("ca.pem"),
-                     "--tls-auth-clients", "yes" if auth_clients else "no"]
-        if password:
-            self.args += ["--requirepass", password]
-        self.proc = subprocess.Popen(self.args, stdout=subprocess.DEVNULL,
-                                     stderr=subprocess.DEVNULL)
+        port = free_port()
+        super().__init__(port=port, password=password, extra=[
+            "--port", "0", "--tls-port", str(port),
+            "--tls-cert-file", cert(name + ".pem"), "--tls-key-file", cert(name + ".key"),
+            "--tls-ca-cert-file", cert("ca.pem"),
+            "--tls-auth-clients", "yes" if auth_clients else "no"])
+        self.start()
         wait_port(self.port)
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        shutil.rmtree(self.dir, ignore_errors=True)
 
 
 class Silent:

@@ -269,27 +269,25 @@ static void t_trust_errors(void **st)
 	unsetenv("SSL_CERT_FILE");
 }
 
+/* client.key encrypted by `openssl TOOL ARGS` into NAME: refused, named. */
+static void encrypted(const char *tool, const char *args, const char *name)
+{
+	char cmd[700], want[64];
+
+	snprintf(cmd, sizeof(cmd),
+		 "openssl %s -in %s/client.key -out %s/%s %s -passout pass:x >/dev/null 2>&1", tool,
+		 dir, dir, name, args);
+	assert_int_equal(system(cmd), 0);
+	assert_int_equal(load(f(0, "ca.pem"), f(1, "client.pem"), f(2, name)), -EKEYREJECTED);
+	snprintf(want, sizeof(want), "%s: not a key muster can use", name);
+	assert_non_null(strstr(err, want));
+}
+
 static void t_encrypted_key(void **st)
 {
-	char cmd[700];
-
 	(void)st;
-	snprintf(cmd, sizeof(cmd),
-		 "openssl pkcs8 -topk8 -in %s/client.key -out %s/enc.key -passout pass:x "
-		 ">/dev/null 2>&1",
-		 dir, dir);
-	assert_int_equal(system(cmd), 0);
-	assert_int_equal(load(f(0, "ca.pem"), f(1, "client.pem"), f(2, "enc.key")),
-			 -EKEYREJECTED);
-	assert_non_null(strstr(err, "enc.key: not a key muster can use"));
-	/* an old-style encrypted key (PEM headers) too */
-	snprintf(cmd, sizeof(cmd),
-		 "openssl ec -in %s/client.key -out %s/old.key -aes128 -passout pass:x "
-		 ">/dev/null 2>&1",
-		 dir, dir);
-	assert_int_equal(system(cmd), 0);
-	assert_int_equal(load(f(0, "ca.pem"), f(1, "client.pem"), f(2, "old.key")),
-			 -EKEYREJECTED);
+	encrypted("pkcs8", "-topk8", "enc.key");
+	encrypted("ec", "-aes128", "old.key"); /* old style: PEM headers */
 }
 
 int main(void)
