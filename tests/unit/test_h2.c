@@ -292,6 +292,16 @@ static void expect_proto(const char *why)
 		fail_msg("'%s' does not say '%s'", d, why);
 }
 
+/* The server's SETTINGS, then one frame: an HTTP/2 error saying `want`. */
+static void after_settings(uint8_t type, uint8_t flags, uint32_t stream, const void *p, size_t n,
+			   const char *want)
+{
+	slen = 0;
+	settings();
+	frame(type, flags, stream, p, n);
+	expect_proto(want);
+}
+
 static void t_malformed(void **st)
 {
 	uint8_t big[H2_FRAME_MAX + 1] = {0};
@@ -303,59 +313,24 @@ static void t_malformed(void **st)
 	slen = 0;
 	frame(1, 4, 1, "\x88", 1);
 	expect_proto("no SETTINGS first");
-	slen = 0;
-	settings();
-	frame(0, 0, 1, "x", 1);
-	expect_proto("DATA before");
-	slen = 0;
-	settings();
-	frame(4, 0, 0, "\0\0\0", 3);
-	expect_proto("SETTINGS");
-	slen = 0;
-	settings();
-	frame(4, 1, 0, "x", 1);
-	expect_proto("SETTINGS");
-	slen = 0;
-	settings();
-	frame(6, 0, 0, "1234", 4);
-	expect_proto("PING");
-	slen = 0;
-	settings();
-	frame(0, 0, 0, "x", 1);
-	expect_proto("did not open");
-	slen = 0;
-	settings();
-	frame(1, 4, 3, "\x88", 1);
-	expect_proto("did not open");
-	slen = 0;
-	settings();
-	frame(5, 4, 1, "\0\0\0\2\x88", 5);
-	expect_proto("PUSH_PROMISE");
+	after_settings(0, 0, 1, "x", 1, "DATA before");
+	after_settings(4, 0, 0, "\0\0\0", 3, "SETTINGS");
+	after_settings(4, 1, 0, "x", 1, "SETTINGS");
+	after_settings(6, 0, 0, "1234", 4, "PING");
+	after_settings(0, 0, 0, "x", 1, "did not open");
+	after_settings(1, 4, 3, "\x88", 1, "did not open");
+	after_settings(5, 4, 1, "\0\0\0\2\x88", 5, "PUSH_PROMISE");
 	slen = 0;
 	settings();
 	frame(1, 0, 1, "\x88", 1); /* no END_HEADERS, then not a CONTINUATION */
 	frame(6, 0, 0, "12345678", 8);
 	expect_proto("inside a header block");
-	slen = 0;
-	settings();
-	frame(9, 4, 1, "\x88", 1);
-	expect_proto("CONTINUATION without");
-	slen = 0;
-	settings();
-	frame(1, 4 | 8, 1, "\x05\x88", 2);
-	expect_proto("padding");
-	slen = 0;
-	settings();
-	frame(1, 4 | 0x20, 1, "\x88", 1);
-	expect_proto("priority");
-	slen = 0;
-	settings();
-	frame(1, 4, 1, "\xbe", 1); /* index 62: the dynamic table, which is off */
-	expect_proto("dynamic table");
-	slen = 0;
-	settings();
-	frame(1, 4, 1, "\x3f\xe1\x1f\x88", 4); /* a table size update to 4096 */
-	expect_proto("table size update");
+	after_settings(9, 4, 1, "\x88", 1, "CONTINUATION without");
+	after_settings(1, 4 | 8, 1, "\x05\x88", 2, "padding");
+	after_settings(1, 4 | 0x20, 1, "\x88", 1, "priority");
+	/* index 62: the dynamic table, which is off; a table size update to 4096 */
+	after_settings(1, 4, 1, "\xbe", 1, "dynamic table");
+	after_settings(1, 4, 1, "\x3f\xe1\x1f\x88", 4, "table size update");
 	slen = 0;
 	settings();
 	frame(1, 4, 1, "\x20\x88", 2); /* an update to 0 is what servers send */
@@ -367,29 +342,33 @@ static void t_malformed(void **st)
 	headers(0, ok_headers);
 	frame(0, 0x8, 1, NULL, 0);
 	expect_proto("pad length");
-	slen = 0;
-	settings();
-	frame(0, 0, 1, big, sizeof(big));
-	expect_proto("16 KiB");
-	slen = 0;
-	settings();
-	frame(3, 0, 0, "\0\0\0\0", 4);
-	expect_proto("RST_STREAM");
-	slen = 0;
-	settings();
-	frame(7, 0, 0, "\0\0\0", 3);
-	expect_proto("GOAWAY");
+	after_settings(0, 0, 1, big, sizeof(big), "16 KiB");
+	after_settings(3, 0, 0, "\0\0\0\0", 4, "RST_STREAM");
+	after_settings(7, 0, 0, "\0\0\0", 3, "GOAWAY");
 	slen = 0;
 	settings();
 	headers(0, ok_headers);
 	headers(0, ok_trailers);
 	expect_proto("trailers without END_STREAM");
-	/* a header block over 16 KiB through CONTINUATIONs */
+	/* a header block over 3 KiB through a CONTINUATION */
 	slen = 0;
 	settings();
 	frame(1, 0, 1, big, 2000);
 	frame(9, 0, 1, big, 2000);
 	expect_proto("header block over 3 KiB");
+}
+
+/* A whole answer whose gRPC message is `m`: headers, one DATA, trailers
+ * with grpc-status 0; the verdict must be not ready, saying `want`. */
+static void message_says(const uint8_t *m, size_t n, const char *want)
+{
+	slen = 0;
+	settings();
+	headers(0, ok_headers);
+	frame(0, 0, 1, m, n);
+	headers(1, ok_trailers);
+	assert_int_equal(feed_all(false), REPLY_NOTREADY);
+	assert_string_equal(d, want);
 }
 
 static void t_bad_messages(void **st)
@@ -400,35 +379,11 @@ static void t_bad_messages(void **st)
 	static const uint8_t skip[] = {0, 0, 0, 0, 9, 0x12, 2, 'a', 'b', 0x1d, 1, 2, 3, 4};
 
 	(void)st;
-	slen = 0;
-	settings();
-	headers(0, ok_headers);
-	frame(0, 0, 1, compressed, sizeof(compressed));
-	headers(1, ok_trailers);
-	assert_int_equal(feed_all(false), REPLY_NOTREADY);
-	assert_string_equal(d, "malformed HealthCheckResponse");
-	slen = 0;
-	settings();
-	headers(0, ok_headers);
-	frame(0, 0, 1, truncated, sizeof(truncated));
-	headers(1, ok_trailers);
-	assert_int_equal(feed_all(false), REPLY_NOTREADY);
-	assert_string_equal(d, "grpc-status 0 OK but no HealthCheckResponse");
-	slen = 0;
-	settings();
-	headers(0, ok_headers);
-	frame(0, 0, 1, badpb, sizeof(badpb));
-	headers(1, ok_trailers);
-	assert_int_equal(feed_all(false), REPLY_NOTREADY);
-	assert_string_equal(d, "malformed HealthCheckResponse");
+	message_says(compressed, sizeof(compressed), "malformed HealthCheckResponse");
+	message_says(truncated, sizeof(truncated), "grpc-status 0 OK but no HealthCheckResponse");
+	message_says(badpb, sizeof(badpb), "malformed HealthCheckResponse");
 	/* unknown fields of every wire type are skipped; field 1 is absent */
-	slen = 0;
-	settings();
-	headers(0, ok_headers);
-	frame(0, 0, 1, skip, 5 + 9);
-	headers(1, ok_trailers);
-	assert_int_equal(feed_all(false), REPLY_NOTREADY);
-	assert_string_equal(d, "UNKNOWN");
+	message_says(skip, sizeof(skip), "UNKNOWN");
 }
 
 int main(void)
