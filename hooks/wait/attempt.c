@@ -477,8 +477,18 @@ static void recv_streamed(struct attempt *a)
 	}
 }
 
+static void receive(struct attempt *a)
+{
+	if (a->p->feed)
+		recv_streamed(a);
+	else
+		recv_whole(a);
+}
+
 void attempt_step(struct attempt *a, short revents)
 {
+	bool received = false;
+
 	if (a->state == AT_DONE)
 		return;
 	if (a->state == AT_RESOLVE)
@@ -487,10 +497,14 @@ void attempt_step(struct attempt *a, short revents)
 		step_connect(a);
 	else if (a->state == AT_SEND && revents)
 		step_send(a);
-	else if (a->state == AT_RECV && revents && a->p->feed)
-		recv_streamed(a);
-	else if (a->state == AT_RECV && revents)
-		recv_whole(a);
+	else if (a->state == AT_RECV && revents) {
+		receive(a);
+		received = true;
+	}
+	/* TLS: the engine may hold the whole answer already, read with the
+	 * last of the handshake; the socket will not say so again */
+	if (a->state == AT_RECV && a->tls && !received)
+		receive(a);
 	if (a->state != AT_DONE && mono_ms() >= a->deadline)
 		timed_out(a);
 }

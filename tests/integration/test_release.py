@@ -150,7 +150,7 @@ def test_sbom_relationships_static_links():
     assert rel[1:] == [{"spdxElementId": "SPDXRef-Package-muster",
                         "relationshipType": "STATIC_LINK",
                         "relatedSpdxElement": f"SPDXRef-Package-{n}"}
-                       for n in ("inih", "libcap-ng", "libseccomp", "musl")]
+                       for n in ("bearssl", "inih", "libcap-ng", "libseccomp", "musl")]
 
 
 def commit_epoch():
