@@ -17,6 +17,7 @@
 #include "hooks/run/list.h"
 #include "hooks/sandbox/drop.h"
 #include "hooks/secrets/secrets.h"
+#include "hooks/wait/trust.h"
 #include "hooks/wait/wait.h"
 #include "init/cmd/config.h"
 #include "init/cmd/health.h"
@@ -106,13 +107,14 @@ static void waiting_for(void *arg, const char *pending)
  * ends the start (128+N).  Returns 0 or the exit code. */
 static int stage_wait(const struct muster_conf *c)
 {
+	struct tls_settings tls = tls_settings_of(c);
 	struct start_stop st = {.c = c};
 	struct wait_ctl ctl = {.abort_fd = sig_fd(),
 			       .on_abort_fd = stop_requested,
 			       .on_pending = waiting_for,
 			       .arg = &st};
 	char nb[16];
-	int r = wait_all_ctl(&c->wait_urls, c->wait_timeout_ms, &ctl);
+	int r = wait_all_ctl(&c->wait_urls, &tls, c->wait_timeout_ms, &ctl);
 
 	if (r != -ECANCELED)
 		return r ? exit_code_for(r) : 0;

@@ -12,12 +12,16 @@
 
 #include "conf/url.h"
 
+struct tls_trust;
+
 struct probe_opts {
 	int64_t timeout_ms;	    /* whole probe: DNS, connect, I/O */
 	const char *expect;	    /* HTTP statuses, e.g. "200-399,401"; NULL: 2xx */
 	const char *const *headers; /* extra HTTP headers "K: V" */
 	size_t nheaders;
 	const char *unix_socket; /* HTTP over this unix socket, NULL: TCP */
+	const struct tls_trust *tls; /* CA bundle, client certificate: for the schemes
+					over TLS (hooks/wait/trust.h) */
 };
 
 struct probe_result {

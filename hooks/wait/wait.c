@@ -26,6 +26,7 @@
 #include "hooks/secrets/expand.h"
 #include "hooks/wait/attempt.h"
 #include "hooks/wait/probe.h"
+#include "hooks/wait/trust.h"
 #include "hooks/wait/proto/proto.h"
 
 #define FIRST_MS     10
@@ -162,9 +163,8 @@ static void settle(struct target *t, int64_t start, int64_t now)
 	t->next_try = now + jitter(wait_backoff_ms(t->fails, kind));
 }
 
-static void launch(struct target *t, int64_t now, int64_t deadline)
+static void launch(struct target *t, const struct probe_opts *o, int64_t now, int64_t deadline)
 {
-	static const struct probe_opts none = {0};
 	int64_t limit = ATTEMPT_MS;
 	const struct resolve_addrs *cached = NULL;
 
@@ -173,7 +173,7 @@ static void launch(struct target *t, int64_t now, int64_t deadline)
 		limit = deadline - now;
 	if (t->cache_at && now - t->cache_at < CACHE_MS)
 		cached = &t->cache;
-	attempt_start(&t->a, &t->u, &none, limit, cached);
+	attempt_start(&t->a, &t->u, o, limit, cached);
 	t->running = true;
 }
 
@@ -213,7 +213,8 @@ static void tell_pending(const struct wait_ctl *ctl, const struct target *t, siz
 	ctl->on_pending(ctl->arg, buf);
 }
 
-static int loop(struct target *t, size_t n, int64_t timeout_ms, const struct wait_ctl *ctl)
+static int loop(struct target *t, size_t n, const struct probe_opts *o, int64_t timeout_ms,
+		const struct wait_ctl *ctl)
 {
 	int64_t start = mono_ms(), deadline = timeout_ms > 0 ? start + timeout_ms : INT64_MAX;
 	int64_t next_report = start + REPORT_MS;
@@ -232,7 +233,7 @@ static int loop(struct target *t, size_t n, int64_t timeout_ms, const struct wai
 			struct target *x = &t[i];
 
 			if (!x->ready && !x->running && now >= x->next_try && now < deadline)
-				launch(x, now, deadline);
+				launch(x, o, now, deadline);
 			if (x->running && x->a.state == AT_DONE)
 				settle(x, start, now);
 			nready += x->ready;
@@ -293,15 +294,36 @@ static int loop(struct target *t, size_t n, int64_t timeout_ms, const struct wai
 	return 0;
 }
 
-int wait_all(const struct strlist *urls, int64_t timeout_ms, int abort_fd)
+/* The trust store, when a target is over TLS (read once per run). */
+static int trust_for(const struct target *t, size_t n, const struct tls_settings *tls,
+		     struct probe_opts *o)
+{
+	char err[600];
+	size_t i;
+	int kind;
+
+	for (i = 0; i < n && !proto_of(&t[i].u)->tls; i++)
+		;
+	if (i == n)
+		return 0;
+	if ((o->tls = tls_trust_once(tls, &kind, err, sizeof(err))))
+		return 0;
+	log_error("%s", err);
+	return kind;
+}
+
+int wait_all(const struct strlist *urls, const struct tls_settings *tls, int64_t timeout_ms,
+	     int abort_fd)
 {
 	const struct wait_ctl ctl = {.abort_fd = abort_fd};
 
-	return wait_all_ctl(urls, timeout_ms, &ctl);
+	return wait_all_ctl(urls, tls, timeout_ms, &ctl);
 }
 
-int wait_all_ctl(const struct strlist *urls, int64_t timeout_ms, const struct wait_ctl *ctl)
+int wait_all_ctl(const struct strlist *urls, const struct tls_settings *tls, int64_t timeout_ms,
+		 const struct wait_ctl *ctl)
 {
+	struct probe_opts o = {0};
 	struct target *t;
 	int r;
 
@@ -314,7 +336,9 @@ int wait_all_ctl(const struct strlist *urls, int64_t timeout_ms, const struct wa
 	}
 	r = parse_all(urls, t);
 	if (r == 0)
-		r = loop(t, urls->n, timeout_ms, ctl);
+		r = trust_for(t, urls->n, tls, &o);
+	if (r == 0)
+		r = loop(t, urls->n, &o, timeout_ms, ctl);
 	free_targets(t, urls->n);
 	return r;
 }

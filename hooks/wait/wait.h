@@ -8,9 +8,13 @@
 
 #include "conf/conf.h"
 
+struct tls_settings;
+
 /* Expand ${NAME} in every URL, parse them all (any error: logged, -EINVAL
  * before waiting at all), then probe every target in one poll loop with
- * capped exponential backoff and jitter until all are ready.
+ * capped exponential backoff and jitter until all are ready.  When a
+ * target is over TLS (https, rediss, grpcs), the trust store `tls` names
+ * (NULL: the defaults) is loaded first, once per run (hooks/wait/trust.h).
  *
  * timeout_ms: the one deadline for all (0 = forever).  abort_fd: an fd
  * (PID 1's signalfd) that becomes readable when muster must stop; it is
@@ -19,8 +23,10 @@
  * Returns 0 when all are ready, -ETIMEDOUT at the deadline (after one
  * error line per target not ready, with its last error), -ECANCELED as
  * soon as abort_fd is readable, conf_value_error() of its source for a bad
- * URL, -ENOMEM. */
-int wait_all(const struct strlist *urls, int64_t timeout_ms, int abort_fd);
+ * URL, tls_trust_load()'s error when the trust store cannot be loaded
+ * (logged), -ENOMEM. */
+int wait_all(const struct strlist *urls, const struct tls_settings *tls, int64_t timeout_ms,
+	     int abort_fd);
 
 /* What wait_all_ctl() does when its abort fd is readable, and whom it tells
  * which targets are still awaited (PID 1 during the start). */
@@ -37,7 +43,8 @@ struct wait_ctl {
 };
 
 /* wait_all() with the abort fd's meaning and the progress up to `ctl`. */
-int wait_all_ctl(const struct strlist *urls, int64_t timeout_ms, const struct wait_ctl *ctl);
+int wait_all_ctl(const struct strlist *urls, const struct tls_settings *tls, int64_t timeout_ms,
+		 const struct wait_ctl *ctl);
 
 /* The backoff schedule, exposed for the unit tests: the delay before the
  * next attempt after `fails` consecutive failures of kind `kind`, before

@@ -8,6 +8,7 @@
 
 #include "conf/log.h"
 #include "hooks/secrets/secrets.h"
+#include "hooks/wait/trust.h"
 #include "hooks/wait/wait.h"
 #include "init/exit.h"
 
@@ -36,6 +37,7 @@ static int stop_signals_fd(void)
 int cmd_wait(const struct muster_conf *c)
 {
 	struct signalfd_siginfo si;
+	struct tls_settings tls;
 	int fd, r, sig = SIGTERM;
 
 	if (!c->wait_urls.n) {
@@ -46,11 +48,14 @@ int cmd_wait(const struct muster_conf *c)
 	if (secrets_load(c))
 		return EXIT_CONFIG;
 	fd = stop_signals_fd();
-	r = wait_all(&c->wait_urls, c->wait_timeout_ms, fd);
+	tls = tls_settings_of(c);
+	r = wait_all(&c->wait_urls, &tls, c->wait_timeout_ms, fd);
 	if (r == 0 || r == -ETIMEDOUT || r == -EINVAL)
 		return r ? exit_code_for(r) : 0;
+	if (r == -ENOMEM)
+		return 1; /* logged */
 	if (r != -ECANCELED)
-		return 1; /* out of memory, poll failed: logged */
+		return exit_code_for(r); /* the trust store (CA bundle ...): logged */
 	if (read(fd, &si, sizeof(si)) == (ssize_t)sizeof(si))
 		sig = (int)si.ssi_signo;
 	log_warn("stopped by SIG%s while waiting", sig == SIGINT ? "INT" : "TERM");

@@ -309,9 +309,9 @@ def test_deadline_names_every_target_and_why():
 
 @pytest.mark.parametrize("url,why", [
     ("tcp://db", "a port is required (tcp://host:port)"),
-    ("https://app/health", "https is not supported (muster has no TLS); probe the "
-                           "plain-HTTP port or use tcp://"),
-    ("mysql://db:3306", "unknown scheme; use tcp, postgres, redis, http, unix or file"),
+    ("grpc://app", "a port is required (grpc://host:port[/SERVICE])"),
+    ("mysql://db:3306", "unknown scheme; use tcp, postgres, redis, http, https, rediss, grpc, "
+                        "grpcs, unix or file"),
     ("redis://:topsecret@cache:port", "port is not a number"),
 ])
 def test_malformed_url_is_usage_error_at_once(url, why):

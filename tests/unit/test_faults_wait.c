@@ -110,7 +110,7 @@ static int wait_through(int sock, int err, int n, int64_t timeout_ms, char *out,
 		connect_errno = err;
 	}
 	capture_start();
-	r = wait_all(&l, timeout_ms, -1);
+	r = wait_all(&l, NULL, timeout_ms, -1);
 	assert_true(capture_end(out, outlen) <= 1);
 	socket_fail = connect_fail = 0;
 	strlist_clear(&l);
@@ -215,7 +215,7 @@ static void faults_on_one_of_two(void **state)
 	connect_calls = 0;
 	connect_fail = 5;
 	connect_errno = EMFILE;
-	assert_int_equal(wait_all(&l, 5000, -1), 0);
+	assert_int_equal(wait_all(&l, NULL, 5000, -1), 0);
 	assert_int_equal(connect_fail, 0);
 	assert_int_equal(connect_calls, 7);
 	strlist_clear(&l);

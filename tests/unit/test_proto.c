@@ -31,7 +31,7 @@ static void t_every_name_resolves(void **st)
 			assert_ptr_equal(proto_find(upper, j), p);
 		}
 	}
-	assert_int_equal(i, 6);
+	assert_int_equal(i, 10);
 	assert_null(proto_find("tcpx", 4));
 	assert_null(proto_find("tc", 2));
 	assert_null(proto_find("", 0));
@@ -72,8 +72,9 @@ static void t_default_ports(void **st)
 	static const struct {
 		const char *name;
 		uint16_t port;
-	} want[] = {{"tcp", 0},	  {"postgres", 5432}, {"postgresql", 5432}, {"redis", 6379},
-		    {"http", 80}, {"unix", 0},	      {"file", 0}};
+	} want[] = {{"tcp", 0},	    {"postgres", 5432}, {"postgresql", 5432}, {"redis", 6379},
+		    {"http", 80},   {"https", 443},	{"rediss", 6379},     {"grpc", 0},
+		    {"grpcs", 443}, {"unix", 0},	{"file", 0}};
 	size_t i;
 
 	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
@@ -108,7 +109,8 @@ static void t_unknown_scheme(void **st)
 	snprintf(want, sizeof(want), "unknown scheme; use %s", names);
 	assert_null(proto_url_scheme("mysql", 5, why, sizeof(why)));
 	assert_string_equal(why, want);
-	assert_string_equal(why, "unknown scheme; use tcp, postgres, redis, http, unix or file");
+	assert_string_equal(why, "unknown scheme; use tcp, postgres, redis, http, https, rediss, "
+				 "grpc, grpcs, unix or file");
 	assert_null(proto_url_scheme("", 0, why, sizeof(why)));
 	assert_string_equal(why, want);
 
@@ -116,12 +118,8 @@ static void t_unknown_scheme(void **st)
 	snprintf(want, sizeof(want), "expected SCHEME://..., one of %s", names);
 	assert_null(proto_url_scheme(NULL, 0, why, sizeof(why)));
 	assert_string_equal(why, want);
-	assert_string_equal(why, "expected SCHEME://..., one of tcp, postgres, redis, http, unix, "
-				 "file");
-	/* a scheme muster cannot probe yet says what to do instead */
-	assert_null(proto_url_scheme("HTTPS", 5, why, sizeof(why)));
-	assert_string_equal(why, "https is not supported (muster has no TLS); probe the plain-HTTP "
-				 "port or use tcp://");
+	assert_string_equal(why, "expected SCHEME://..., one of tcp, postgres, redis, http, https, "
+				 "rediss, grpc, grpcs, unix, file");
 	assert_null(proto_url_scheme("mysql", 5, NULL, 0));
 }
 

@@ -1,6 +1,6 @@
 /* proto.h - the scheme table: one `struct proto` per scheme, each in its
  * own file of this folder (tcp.c, unix.c, file.c, postgres.c, redis.c,
- * http.c), listed once in proto.c.  Everything that differs from one
+ * http.c, https.c, rediss.c, grpc.c, grpcs.c), listed once in proto.c.  Everything that differs from one
  * scheme to the next is an entry's field: its names, its URL syntax (with
  * its default port), how it is reached, its request and how its answer is
  * judged.  Adding a scheme: one new file, one line in proto.c's table.
@@ -40,6 +40,8 @@ struct proto {
 	struct url_syntax url; /* what url_parse() takes, the default port among it */
 	bool stat_path;	       /* nothing to connect to: the path existing is the answer */
 	bool unix_socket;      /* probe_opts.unix_socket, when set, replaces host:port */
+	bool tls;	       /* over TLS, verified (hooks/wait/tls.h): https, rediss, grpcs */
+	const char *alpn;      /* the protocol TLS offers by ALPN ("h2"); NULL: none */
 	/* The request, sent once connected; NULL: an accepted connection is
 	 * the answer.  Returns its length; -EINVAL when an option is bad (err
 	 * says why); 0 or another -errno when it does not fit. */
@@ -56,6 +58,10 @@ struct proto {
 	void (*start)(union proto_state *st);
 	enum reply_verdict (*feed)(union proto_state *st, const uint8_t *buf, size_t n, bool eof,
 				   const struct probe_opts *o, struct probe_result *res);
+	/* What a streamed reader must send back while it reads (HTTP/2's
+	 * SETTINGS and PING acks): at most cap bytes into buf, how many;
+	 * NULL: never anything. */
+	size_t (*reply)(union proto_state *st, uint8_t *buf, size_t cap);
 };
 
 /* The entry named [name, name+len) in any case, or NULL. */
