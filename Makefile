@@ -187,8 +187,9 @@ endif
 # The size promise of issue 6 is part of the build: over the limit fails.
 # The file grows in 4 KiB steps (segments are page-aligned in the file): at
 # 247,576 bytes (December 2026, libcap-ng gone) three steps are left.
-# Levers, in order: trim code; -flto is on already; -Wl,-z,noseparate-code would save 8 KiB but map rodata and
-# the ELF headers executable, which this hardening-minded binary avoids.
+# Levers, in order: trim code; -flto is on already; -Wl,-z,noseparate-code
+# would save 8 KiB but map rodata and the ELF headers executable, which this
+# hardening-minded binary avoids.
 RELEASE_MAX := 262144
 release: build/release/muster
 	@file build/release/muster
