@@ -89,6 +89,10 @@ enum opt_id {
 	OPT_HEALTH_HEADER,
 	OPT_HEALTH_BODY,
 	OPT_HEALTH_UNIX_SOCKET,
+	OPT_TLS_CACERT,
+	OPT_TLS_INSECURE,
+	OPT_TLS_CERT,
+	OPT_TLS_KEY,
 	OPT_COUNT
 };
 
@@ -187,6 +191,11 @@ struct muster_conf {
 	struct strlist health_headers;
 	char *health_body;         /* ERE, as wait_body */
 	char *health_unix_socket;
+
+	/* [tls]: https, rediss, grpcs (waits and health) */
+	char *tls_cacert;          /* NULL: $SSL_CERT_FILE, else the system bundle */
+	bool tls_insecure;
+	char *tls_cert, *tls_key;  /* client certificate and key (mutual TLS) */
 
 	/* the workload */
 	char **argv; /* NULL-terminated, points into main's argv */

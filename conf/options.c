@@ -127,6 +127,16 @@ const struct opt_def conf_options[OPT_COUNT] = {
 	{OPT_HEALTH_UNIX_SOCKET, "unix-socket", 0, "MUSTER_HEALTH_UNIX_SOCKET", "health",
 	 "unix_socket", STR(health_unix_socket), NULL,
 	 "PATH", "HTTP over this unix socket, as curl does", MODE_HEALTH},
+	{OPT_TLS_CACERT, "cacert", 0, "MUSTER_CACERT", "tls", "cacert", STR(tls_cacert), NULL,
+	 "FILE", "CA bundle for https, rediss, grpcs (default $SSL_CERT_FILE, else "
+	 "/etc/ssl/certs/ca-certificates.crt)", M_ANY},
+	{OPT_TLS_INSECURE, "insecure", 0, "MUSTER_TLS_INSECURE", "tls", "insecure",
+	 BOOL(tls_insecure), "false", NULL,
+	 "do not verify TLS certificates (says so in a warning)", M_ANY},
+	{OPT_TLS_CERT, "cert", 0, "MUSTER_TLS_CERT", "tls", "cert", STR(tls_cert), NULL, "FILE",
+	 "client certificate chain for mutual TLS (PEM)", M_ANY},
+	{OPT_TLS_KEY, "key", 0, "MUSTER_TLS_KEY", "tls", "key", STR(tls_key), NULL, "FILE",
+	 "the client certificate's key (PEM: RSA or EC, unencrypted)", M_ANY},
 };
 /* clang-format on */
 

@@ -18,6 +18,7 @@
 #include "hooks/sandbox/drop.h"
 #include "hooks/secrets/expand.h"
 #include "hooks/secrets/secrets.h"
+#include "hooks/wait/trust.h"
 #include "hooks/wait/wait.h"
 #include "init/cmd/config.h"
 #include "init/cmd/health.h"
@@ -108,6 +109,7 @@ static void waiting_for(void *arg, const char *pending)
 static int stage_wait(const struct muster_conf *c)
 {
 	const struct wait_http http = {c->wait_expect, &c->wait_headers, c->wait_body};
+	struct tls_settings tls = tls_settings_of(c);
 	struct start_stop st = {.c = c};
 	struct wait_ctl ctl = {.abort_fd = sig_fd(),
 			       .on_abort_fd = stop_requested,
@@ -115,7 +117,7 @@ static int stage_wait(const struct muster_conf *c)
 			       .arg = &st,
 			       .http = &http};
 	char nb[16];
-	int r = wait_all_ctl(&c->wait_urls, c->wait_timeout_ms, &ctl);
+	int r = wait_all_ctl(&c->wait_urls, &tls, c->wait_timeout_ms, &ctl);
 
 	if (r != -ECANCELED)
 		return r ? exit_code_for(r) : 0;

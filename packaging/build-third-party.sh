@@ -1,16 +1,17 @@
 #!/bin/sh
-# build-third-party.sh - libseccomp and inih as static musl
-# libraries, from Debian 12's own source packages, for `make release`.
+# build-third-party.sh - libseccomp, inih and BearSSL as static
+# musl libraries, from Debian 12's own source packages, for `make release`.
 #
 #   ARCH=x86_64|aarch64 packaging/build-third-party.sh [OUTDIR [WHAT...]]
 #
 # OUTDIR defaults to build/third_party; ARCH to the host's (uname -m).  A
 # foreign ARCH cross-builds with Debian's ARCH-linux-musl-gcc (musl-dev:arm64
 # ships aarch64-linux-musl-gcc and pulls in gcc-aarch64-linux-gnu).  WHAT is
-# "release" (default: libseccomp, inih) or "cmocka" (the unit-test
+# "release" (default: libseccomp, inih, BearSSL) or "cmocka" (the unit-test
 # framework, for running the unit tests of a foreign ARCH under emulation).
 #
-# Result: OUTDIR/musl/include and OUTDIR/musl/lib/{libseccomp,libinih}.a,
+# Result: OUTDIR/musl/include and
+# OUTDIR/musl/lib/{libseccomp,libinih,libbearssl}.a,
 # and OUTDIR/manifest: one line per library linked into muster, musl
 # included, "NAME SOURCE-PACKAGE VERSION LICENCE", the Debian source
 # version actually built (the SBOM and `muster --version` are made from it).
@@ -188,6 +189,29 @@ build_inih() {
 	record inih libinih "$(dsc_version libinih)" BSD-3-Clause
 }
 
+# ---- BearSSL (TLS for https://, rediss://, grpcs://; issue 14) -------------
+# A self-contained block: Debian's source package `bearssl` (0.6 in Debian
+# 12), built with its own makefiles (conf/Unix.mk) and only the `lib`
+# target: no shared library, no tools, no tests.  CC, AR and CFLAGS are
+# given on make's command line, so they replace Unix.mk's (no -fPIC: the
+# library goes into a static binary; -flto with gcc-ar, so that muster's
+# LTO link sees through it: 1.4 KB less; ar D: a reproducible archive).
+# BUILD=_musl keeps the objects out of the source's own build/ directory.
+# Headers go to musl/include/ as bearssl.h and bearssl_*.h, so <bearssl.h>
+# names the same API as Debian's libbearssl-dev for the glibc build.
+build_bearssl() {
+	recorded bearssl "$PREFIX/lib/libbearssl.a" && { say "libbearssl.a: cached"; return 0; }
+	d=$(fetch bearssl)
+	say "make bearssl (CC=$CC, static library only)"
+	rm -rf "$d/_musl"
+	make -s -C "$d" -j"$JOBS" CONF=Unix BUILD=_musl CC="$CC" AR="$ARCH-linux-gnu-gcc-ar" \
+		ARFLAGS=rcsD CFLAGS="$CPPFLAGS_TP $CFLAGS_TP -flto" lib >/dev/null
+	cp "$d/_musl/libbearssl.a" "$PREFIX/lib/libbearssl.a"
+	cp "$d"/inc/bearssl*.h "$PREFIX/include/"
+	record bearssl bearssl "$(dsc_version bearssl)" MIT
+}
+# ---- end of BearSSL ---------------------------------------------------------
+
 # musl: linked in by the compiler wrapper, from Debian's musl-dev for ARCH;
 # recorded on every run, so the manifest names the musl installed now.
 record_musl() {
@@ -222,6 +246,7 @@ for what in "$@"; do
 	release)
 		build_seccomp
 		build_inih
+		build_bearssl
 		record_musl
 		say "done: $PREFIX/lib: $(cd "$PREFIX/lib" && ls -- *.a | tr '\n' ' ')"
 		;;

@@ -2,6 +2,8 @@
 #include "hooks/wait/attempt.h"
 
 #include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -14,6 +16,7 @@
 
 #include "conf/clock.h"
 #include "conf/redact.h"
+#include "hooks/wait/tls.h"
 
 #define RESOLVE_TICK_MS 2 /* how often a lookup in flight is checked */
 
@@ -116,6 +119,19 @@ static void connected(struct attempt *a)
 		return;
 	}
 	a->outlen = (size_t)n;
+	if (a->p->tls && (!a->o || !a->o->tls)) {
+		finish(a, -EINVAL, false, "TLS: no trust store (internal error)");
+		return;
+	}
+	if (a->p->tls && (n = tls_conn_new(&a->tls, a->o->tls, a->u->host, a->p->alpn))) {
+		finish(a, n, false, "TLS: %s", n == -ENOMEM ? "out of memory" : "no randomness");
+		return;
+	}
+	/* the handshake sends small records one after another: without this,
+	 * Nagle holds them until the server's delayed ACK (40 ms), as curl
+	 * knows */
+	if (a->tls && !unix_path(a))
+		(void)setsockopt(a->fd, IPPROTO_TCP, TCP_NODELAY, &(int){1}, sizeof(int));
 	a->state = AT_SEND;
 }
 
@@ -239,6 +255,12 @@ void attempt_start(struct attempt *a, const struct url *u, const struct probe_op
 
 int attempt_pollfd(const struct attempt *a, short *events)
 {
+	if (a->tls && (a->state == AT_SEND || a->state == AT_RECV)) {
+		*events = tls_events(a->tls);
+		if (!*events)
+			*events = POLLIN;
+		return a->fd;
+	}
 	switch (a->state) {
 	case AT_CONNECT:
 	case AT_SEND:
@@ -290,6 +312,15 @@ static void timed_out(struct attempt *a)
 		finish(a, 0, a->res.ready, NULL);
 		return;
 	}
+	if (a->tls && !tls_ready(a->tls)) {
+		char where[80] = "the server";
+
+		if (a->addrs.n && !unix_path(a))
+			resolve_addr_str(&a->addrs.a[a->ai < a->addrs.n ? a->ai : 0], where,
+					 sizeof(where));
+		finish(a, -ETIMEDOUT, false, "%s: handshake timeout", where);
+		return;
+	}
 	attempt_describe(a, d, sizeof(d));
 	finish(a, -ETIMEDOUT, false, "%s (timed out)", d);
 }
@@ -331,9 +362,88 @@ static void step_connect(struct attempt *a)
 	connect_next(a, e);
 }
 
+/* TLS failed (tls_pump()'s r): the cause, one line. */
+static void tls_failed(struct attempt *a, int r)
+{
+	char why[200];
+
+	if (r == -EPROTO) {
+		tls_why(a->tls, why, sizeof(why));
+		finish(a, -EPROTO, false, "%s", why);
+	} else if (r == 1) {
+		finish(a, -ECONNRESET, false, "connection closed by the server over TLS");
+	} else {
+		finish(a, r, false, "TLS: %s", errtext(-r));
+	}
+}
+
+/* The request through the TLS engine; the handshake happens first. */
+static void send_tls(struct attempt *a)
+{
+	int r = tls_pump(a->tls, a->fd);
+
+	if (r == 0 && tls_ready(a->tls) && a->outoff < a->outlen) {
+		a->outoff += tls_write(a->tls, a->out + a->outoff, a->outlen - a->outoff);
+		r = tls_pump(a->tls, a->fd);
+	}
+	if (r != 0)
+		tls_failed(a, r);
+	else if (a->outoff == a->outlen && tls_flushed(a->tls))
+		a->state = AT_RECV;
+}
+
+/* Bytes of the answer into buf: > 0; 0: the server closed; -EAGAIN: none
+ * yet; another -errno: the socket failed, or TLS (-EPROTO). */
+static ssize_t input(struct attempt *a, void *buf, size_t cap)
+{
+	ssize_t n;
+	int r;
+
+	if (!a->tls) {
+		n = recv(a->fd, buf, cap, 0);
+		return n >= 0 ? n : errno == EINTR ? -EAGAIN : -errno;
+	}
+	r = tls_pump(a->tls, a->fd);
+	n = (ssize_t)tls_read(a->tls, buf, cap);
+	if (n > 0 || r == 1)
+		return n;
+	return r < 0 ? r : -EAGAIN;
+}
+
+/* input() failed with r: the attempt ends, saying why. */
+static void input_failed(struct attempt *a, int r)
+{
+	if (a->tls && r == -EPROTO)
+		tls_failed(a, r);
+	else
+		finish(a, r, false, "receive: %s", errtext(-r));
+}
+
+/* What a streamed reader sends back (acks): best effort, never blocking. */
+static void output(struct attempt *a)
+{
+	uint8_t buf[256];
+	size_t n = a->p->reply ? a->p->reply(&a->st, buf, sizeof(buf)) : 0;
+
+	if (!n)
+		return;
+	if (a->tls) {
+		tls_write(a->tls, buf, n);
+		(void)tls_pump(a->tls, a->fd); /* a failure shows at the next input */
+	} else {
+		(void)!send(a->fd, buf, n, MSG_NOSIGNAL | MSG_DONTWAIT);
+	}
+}
+
 static void step_send(struct attempt *a)
 {
-	ssize_t n = send(a->fd, a->out + a->outoff, a->outlen - a->outoff, MSG_NOSIGNAL);
+	ssize_t n;
+
+	if (a->tls) {
+		send_tls(a);
+		return;
+	}
+	n = send(a->fd, a->out + a->outoff, a->outlen - a->outoff, MSG_NOSIGNAL);
 
 	if (n < 0) {
 		if (errno == EAGAIN || errno == EINTR)
@@ -350,56 +460,79 @@ static void step_send(struct attempt *a)
 static void recv_whole(struct attempt *a)
 {
 	char d[sizeof(a->res.detail)];
-	ssize_t n = recv(a->fd, a->in + a->inlen, sizeof(a->in) - a->inlen, 0);
 	enum reply_verdict v;
+	ssize_t n;
 
-	if (n < 0) {
-		if (errno == EAGAIN || errno == EINTR)
+	while (a->state == AT_RECV) {
+		n = input(a, a->in + a->inlen, sizeof(a->in) - a->inlen);
+		if (n == -EAGAIN)
 			return;
-		if (errno != ECONNRESET || !a->inlen) {
-			finish(a, -errno, false, "receive: %s", errtext(errno));
+		if (n < 0 && (n != -ECONNRESET || !a->inlen)) {
+			input_failed(a, (int)n);
 			return;
 		}
-		n = 0;
+		if (n < 0)
+			n = 0;
+		a->inlen += (size_t)n;
+		v = a->p->judge(a->in, a->inlen, n == 0, a->u, d, sizeof(d));
+		if (v == REPLY_MORE && n == 0)
+			finish(a, -EPROTO, false, "connection closed before the answer");
+		else if (v == REPLY_MORE && a->inlen == sizeof(a->in))
+			finish(a, -EPROTO, false, "answer too long, not a %s server?",
+			       a->p->server);
+		else if (v != REPLY_MORE)
+			finish(a, 0, v == REPLY_READY, "%s", d);
 	}
-	a->inlen += (size_t)n;
-	v = a->p->judge(a->in, a->inlen, n == 0, a->u, d, sizeof(d));
-	if (v == REPLY_MORE && a->inlen == sizeof(a->in))
-		finish(a, -EPROTO, false, "answer too long, not a %s server?", a->p->server);
-	else if (v != REPLY_MORE)
-		finish(a, 0, v == REPLY_READY, "%s", d);
 }
 
 /* An answer read as it streams: the scheme's reader has the verdict (and
- * the detail) in a->res. */
+ * the detail) in a->res; what it sends back goes out as it reads. */
 static void recv_streamed(struct attempt *a)
 {
 	uint8_t tmp[4096];
-	ssize_t n = recv(a->fd, tmp, sizeof(tmp), 0);
+	ssize_t n;
 
-	if (n < 0 && (errno == EAGAIN || errno == EINTR))
-		return;
-	if (n < 0 && !a->decided) {
-		finish(a, -errno, false, "receive: %s", errtext(errno));
-		return;
+	while (a->state == AT_RECV) {
+		n = input(a, tmp, sizeof(tmp));
+		if (n == -EAGAIN)
+			return;
+		if (n < 0 && !a->decided) {
+			input_failed(a, (int)n);
+			return;
+		}
+		switch (a->p->feed(&a->st, tmp, n > 0 ? (size_t)n : 0, n <= 0, a->o, &a->res)) {
+		case REPLY_MORE:
+			break;
+		case REPLY_DRAIN:
+			a->decided = true;
+			break;
+		case REPLY_BAD:
+			finish(a, -EPROTO, false, NULL);
+			return;
+		default:
+			finish(a, 0, a->res.ready, NULL);
+			return;
+		}
+		if (n <= 0) { /* a reader always judges the end; never loop on it */
+			finish(a, 0, a->res.ready, NULL);
+			return;
+		}
+		output(a);
 	}
-	switch (a->p->feed(&a->st, tmp, n > 0 ? (size_t)n : 0, n <= 0, a->o, &a->res)) {
-	case REPLY_MORE:
-		break;
-	case REPLY_DRAIN:
-		a->decided = true;
-		break;
-	case REPLY_BAD:
-		finish(a, -EPROTO, false, NULL);
-		break;
-	default:
-		finish(a, 0, a->res.ready, NULL);
-		break;
-	}
+}
+
+static void receive(struct attempt *a)
+{
+	if (a->p->feed)
+		recv_streamed(a);
+	else
+		recv_whole(a);
 }
 
 void attempt_step(struct attempt *a, short revents)
 {
+	bool received = false;
+
 	if (a->state == AT_DONE)
 		return;
 	if (a->state == AT_RESOLVE)
@@ -408,16 +541,22 @@ void attempt_step(struct attempt *a, short revents)
 		step_connect(a);
 	else if (a->state == AT_SEND && revents)
 		step_send(a);
-	else if (a->state == AT_RECV && revents && a->p->feed)
-		recv_streamed(a);
-	else if (a->state == AT_RECV && revents)
-		recv_whole(a);
+	else if (a->state == AT_RECV && revents) {
+		receive(a);
+		received = true;
+	}
+	/* TLS: the engine may hold the whole answer already, read with the
+	 * last of the handshake; the socket will not say so again */
+	if (a->state == AT_RECV && a->tls && !received)
+		receive(a);
 	if (a->state != AT_DONE && mono_ms() >= a->deadline)
 		timed_out(a);
 }
 
 void attempt_cleanup(struct attempt *a)
 {
+	tls_conn_free(a->tls);
+	a->tls = NULL;
 	if (a->fd >= 0)
 		close(a->fd);
 	a->fd = -1;

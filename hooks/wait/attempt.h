@@ -2,7 +2,9 @@
  * probe_once() runs one and wait_all() runs many in a single poll loop.
  *
  * resolve -> connect -> send request -> read until the reply parser has a
- * verdict; each attempt has its own deadline covering all of it. */
+ * verdict; each attempt has its own deadline covering all of it.  For a
+ * scheme over TLS, the request and the answer go through BearSSL's engine
+ * (hooks/wait/tls.h), the handshake happening as the request is sent. */
 #ifndef MUSTER_ATTEMPT_H
 #define MUSTER_ATTEMPT_H
 
@@ -13,6 +15,8 @@
 #include "hooks/wait/probe.h"
 #include "hooks/wait/proto/proto.h"
 #include "hooks/wait/resolve.h"
+
+struct tls_conn;
 
 enum attempt_state { AT_RESOLVE, AT_CONNECT, AT_SEND, AT_RECV, AT_DONE };
 
@@ -32,6 +36,7 @@ struct attempt {
 	uint8_t in[4096]; /* an answer judged whole: the bytes so far */
 	size_t inlen;
 	union proto_state st; /* an answer read as it streams: its reader's state */
+	struct tls_conn *tls; /* the TLS connection, for a scheme over TLS */
 	bool decided;	      /* streamed: the verdict is known, draining the rest */
 	int rc;		      /* probe_once()'s return value, once AT_DONE */
 	struct probe_result res;
@@ -55,7 +60,8 @@ void attempt_step(struct attempt *a, short revents);
 /* What the attempt has seen so far, or its result once AT_DONE. */
 void attempt_describe(const struct attempt *a, char *buf, size_t n);
 
-/* Release the fd and any lookup (safe at any state, idempotent). */
+/* Release the fd, the TLS connection and any lookup (safe at any state,
+ * idempotent). */
 void attempt_cleanup(struct attempt *a);
 
 #endif

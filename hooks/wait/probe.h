@@ -14,6 +14,7 @@
 #include "conf/url.h"
 
 struct ere;
+struct tls_trust;
 
 struct probe_opts {
 	int64_t timeout_ms;	    /* whole probe: DNS, connect, I/O */
@@ -23,6 +24,8 @@ struct probe_opts {
 	const char *unix_socket; /* HTTP over this unix socket, NULL: TCP */
 	struct ere *body;	 /* HTTP: the first 1 MiB of the body must match this
 				    (conf/ere.h; one search at a time); NULL: any body */
+	const struct tls_trust *tls; /* CA bundle, client certificate: for the schemes
+					over TLS (hooks/wait/trust.h) */
 };
 
 struct probe_result {

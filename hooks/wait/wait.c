@@ -27,6 +27,7 @@
 #include "hooks/secrets/expand.h"
 #include "hooks/wait/attempt.h"
 #include "hooks/wait/probe.h"
+#include "hooks/wait/trust.h"
 #include "hooks/wait/proto/proto.h"
 
 #define FIRST_MS     10
@@ -303,6 +304,28 @@ static int loop(struct target *t, size_t n, int64_t timeout_ms, const struct wai
 	return 0;
 }
 
+/* The trust store, when a target is over TLS (read once per run), into
+ * every target's options.  Returns 0 or the kind of the error (logged). */
+static int trust_for(struct target *t, size_t n, const struct tls_settings *tls)
+{
+	const struct tls_trust *trust;
+	char err[600];
+	size_t i;
+	int kind;
+
+	for (i = 0; i < n && !proto_of(&t[i].u)->tls; i++)
+		;
+	if (i == n)
+		return 0;
+	if (!(trust = tls_trust_once(tls, &kind, err, sizeof(err)))) {
+		log_error("%s", err);
+		return kind;
+	}
+	for (i = 0; i < n; i++)
+		t[i].o.tls = trust;
+	return 0;
+}
+
 /* The HTTP checks into every target's options: the headers expanded once
  * (*hdrs, shared), a --body matcher each (attempts of different targets
  * run at the same time).  Returns 0 or the kind of the error (logged). */
@@ -333,15 +356,16 @@ static int checks(const struct wait_http *http, struct target *t, size_t n, char
 	return 0;
 }
 
-int wait_all(const struct strlist *urls, const struct wait_http *http, int64_t timeout_ms,
-	     int abort_fd)
+int wait_all(const struct strlist *urls, const struct wait_http *http,
+	     const struct tls_settings *tls, int64_t timeout_ms, int abort_fd)
 {
 	const struct wait_ctl ctl = {.abort_fd = abort_fd, .http = http};
 
-	return wait_all_ctl(urls, timeout_ms, &ctl);
+	return wait_all_ctl(urls, tls, timeout_ms, &ctl);
 }
 
-int wait_all_ctl(const struct strlist *urls, int64_t timeout_ms, const struct wait_ctl *ctl)
+int wait_all_ctl(const struct strlist *urls, const struct tls_settings *tls, int64_t timeout_ms,
+		 const struct wait_ctl *ctl)
 {
 	struct target *t;
 	char **hdrs = NULL;
@@ -357,6 +381,8 @@ int wait_all_ctl(const struct strlist *urls, int64_t timeout_ms, const struct wa
 	r = parse_all(urls, t);
 	if (r == 0)
 		r = checks(ctl->http, t, urls->n, &hdrs);
+	if (r == 0)
+		r = trust_for(t, urls->n, tls);
 	if (r == 0)
 		r = loop(t, urls->n, timeout_ms, ctl);
 	free_targets(t, urls->n);

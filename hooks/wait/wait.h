@@ -18,9 +18,13 @@ struct wait_http {
 	const char *body;	       /* POSIX ERE on the first 1 MiB of the body */
 };
 
+struct tls_settings;
+
 /* Expand ${NAME} in every URL, parse them all (any error: logged, -EINVAL
  * before waiting at all), then probe every target in one poll loop with
- * capped exponential backoff and jitter until all are ready.
+ * capped exponential backoff and jitter until all are ready.  When a
+ * target is over TLS (https, rediss, grpcs), the trust store `tls` names
+ * (NULL: the defaults) is loaded first, once per run (hooks/wait/trust.h).
  *
  * timeout_ms: the one deadline for all (0 = forever).  abort_fd: an fd
  * (PID 1's signalfd) that becomes readable when muster must stop; it is
@@ -29,8 +33,11 @@ struct wait_http {
  * Returns 0 when all are ready, -ETIMEDOUT at the deadline (after one
  * error line per target not ready, with its last error), -ECANCELED as
  * soon as abort_fd is readable, conf_value_error() of its source for a bad
- * URL or a header with a bad or unset ${NAME}, -ENOMEM. */
-int wait_all(const struct strlist *urls, const struct wait_http *http, int64_t timeout_ms,
+ * URL or a header with a bad or unset ${NAME}, tls_trust_load()'s error
+ * when the trust store cannot be loaded (logged), -ENOMEM.  http: the
+ * http(s):// checks (NULL: none); tls: the trust store's settings. */
+int wait_all(const struct strlist *urls, const struct wait_http *http,
+	     const struct tls_settings *tls, int64_t timeout_ms,
 	     int abort_fd);
 
 /* What wait_all_ctl() does when its abort fd is readable, and whom it tells
@@ -49,7 +56,8 @@ struct wait_ctl {
 };
 
 /* wait_all() with the abort fd's meaning and the progress up to `ctl`. */
-int wait_all_ctl(const struct strlist *urls, int64_t timeout_ms, const struct wait_ctl *ctl);
+int wait_all_ctl(const struct strlist *urls, const struct tls_settings *tls, int64_t timeout_ms,
+		 const struct wait_ctl *ctl);
 
 /* The backoff schedule, exposed for the unit tests: the delay before the
  * next attempt after `fails` consecutive failures of kind `kind`, before

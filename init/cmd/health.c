@@ -18,6 +18,7 @@
 #include "conf/log.h"
 #include "hooks/wait/probe.h"
 #include "hooks/wait/proto/proto.h"
+#include "hooks/wait/trust.h"
 #include "init/pid1/phase.h"
 
 #define LINE_MAX_OUT 2048
@@ -59,14 +60,16 @@ static void free_secret(char *s)
 }
 
 /* Probe one URL (as written: ${NAME} not yet expanded) before `deadline`:
- * is it healthy?  `what` says what was seen. */
-static bool probe_one(const char *raw, const struct probe_opts *base, int64_t deadline, char *what,
-		      size_t len)
+ * is it healthy?  `what` says what was seen.  A URL over TLS loads the
+ * trust store `tls` names (once per run). */
+static bool probe_one(const char *raw, const struct probe_opts *base,
+		      const struct tls_settings *tls, int64_t deadline, char *what, size_t len)
 {
 	struct probe_opts o = *base;
+	int kind;
 	struct probe_result res;
 	struct url u;
-	char shown[300], err[256], *s = NULL;
+	char shown[300], err[600], *s = NULL;
 	int64_t t0 = mono_ms(), left = deadline - t0;
 	bool ok;
 
@@ -86,6 +89,11 @@ static bool probe_one(const char *raw, const struct probe_opts *base, int64_t de
 		return false;
 	}
 	free_secret(s);
+	if (proto_of(&u)->tls && !(o.tls = tls_trust_once(tls, &kind, err, sizeof(err)))) {
+		snprintf(what, len, "%s %s", shown, err);
+		url_free(&u);
+		return false;
+	}
 	memset(&res, 0, sizeof(res));
 	o.timeout_ms = left;
 	probe_once(&u, &o, &res);
@@ -103,6 +111,7 @@ int health_probe_all(const struct muster_conf *c, char *line, size_t len)
 {
 	const struct strlist *urls = &c->health_urls;
 	struct probe_opts o;
+	struct tls_settings tls = tls_settings_of(c);
 	char what[1024], why[512] = "", **hdrs = NULL;
 	struct ere *body = NULL;
 	int64_t deadline;
@@ -126,7 +135,7 @@ int health_probe_all(const struct muster_conf *c, char *line, size_t len)
 	/* all must be healthy: stop at the first that is not, and say so */
 	line[0] = '\0';
 	for (i = 0; i < urls->n && healthy; i++) {
-		healthy = probe_one(urls->v[i].s, &o, deadline, what, sizeof(what));
+		healthy = probe_one(urls->v[i].s, &o, &tls, deadline, what, sizeof(what));
 		if (!healthy)
 			snprintf(line, len, "%s", what);
 		else if (pos < len)

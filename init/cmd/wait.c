@@ -8,6 +8,7 @@
 
 #include "conf/log.h"
 #include "hooks/secrets/secrets.h"
+#include "hooks/wait/trust.h"
 #include "hooks/wait/wait.h"
 #include "init/exit.h"
 
@@ -37,6 +38,7 @@ int cmd_wait(const struct muster_conf *c)
 {
 	const struct wait_http http = {c->wait_expect, &c->wait_headers, c->wait_body};
 	struct signalfd_siginfo si;
+	struct tls_settings tls;
 	int fd, r, sig = SIGTERM;
 
 	if (!c->wait_urls.n) {
@@ -47,11 +49,14 @@ int cmd_wait(const struct muster_conf *c)
 	if (secrets_load(c))
 		return EXIT_CONFIG;
 	fd = stop_signals_fd();
-	r = wait_all(&c->wait_urls, &http, c->wait_timeout_ms, fd);
+	tls = tls_settings_of(c);
+	r = wait_all(&c->wait_urls, &http, &tls, c->wait_timeout_ms, fd);
 	if (r == 0 || r == -ETIMEDOUT || r == -EINVAL || r == -EBADMSG)
 		return r ? exit_code_for(r) : 0;
+	if (r == -ENOMEM)
+		return 1; /* logged */
 	if (r != -ECANCELED)
-		return 1; /* out of memory, poll failed: logged */
+		return exit_code_for(r); /* the trust store (CA bundle ...): logged */
 	if (read(fd, &si, sizeof(si)) == (ssize_t)sizeof(si))
 		sig = (int)si.ssi_signo;
 	log_warn("stopped by SIG%s while waiting", sig == SIGINT ? "INT" : "TERM");

@@ -58,7 +58,7 @@ CASES = [
     ("url-scheme", lambda t: (["-w", "ftp://db:21"], {}), 64, "ftp://db:21"),
     ("url-port-text", lambda t: (["-w", f"redis://:{SECRET}@cache:port"], {}), 64, "--wait"),
     ("url-port-range", lambda t: (["-w", "tcp://db:70000"], {}), 64, "tcp://db:70000"),
-    ("url-https", lambda t: (["-w", "https://api/health"], {}), 64, "https://api/health"),
+    ("url-grpc-no-port", lambda t: (["-w", "grpc://api"], {}), 64, "grpc://api"),
     ("url-env", lambda t: ([], {"MUSTER_WAIT": "tcp://ok:1 bogus"}), 64, "bogus"),
     ("url-unset-var", lambda t: (["-w", "tcp://${NOPE_UNSET}:1"], {}), 64, "NOPE_UNSET"),
     ("ini-unknown-section", lambda t: (["-c", _ini(t, "[nope]\nx = 1\n")], {}), 78, "bad.ini:1"),

@@ -22,8 +22,9 @@ is_release = pytest.mark.skipif(not os.path.exists(SBOM),
 
 # what each library linked in is, by licence: the facts of Debian 12's
 # source packages, which build-third-party.sh records
-LICENCES = {"libseccomp": "LGPL-2.1-only", "inih": "BSD-3-Clause", "musl": "MIT"}
-SOURCES = {"libseccomp": "libseccomp", "inih": "libinih", "musl": "musl"}
+LICENCES = {"libseccomp": "LGPL-2.1-only", "inih": "BSD-3-Clause", "musl": "MIT",
+            "bearssl": "MIT"}
+SOURCES = {"libseccomp": "libseccomp", "inih": "libinih", "musl": "musl", "bearssl": "bearssl"}
 
 
 def version():
@@ -49,7 +50,7 @@ def built_versions():
     .dsc that build-third-party.sh unpacked, or the Debian package it took
     (inih) or compiled against (musl)."""
     out = {}
-    for name in ("libseccomp",):
+    for name in ("libseccomp", "bearssl"):
         dsc = sorted(f for f in os.listdir(os.path.join(TP, "src"))
                      if f.startswith(name + "_") and f.endswith(".dsc"))[-1]
         with open(os.path.join(TP, "src", dsc)) as f:
@@ -77,6 +78,7 @@ def test_version_names_every_library_linked_in():
     v = built_versions()
     assert (r.returncode, r.stderr) == (0, "")
     assert r.stdout == (f"muster {version()}\n"
+                        f"bearssl {v['bearssl']} MIT\n"
                         f"inih {v['inih']} BSD-3-Clause\n"
                         f"libseccomp {v['libseccomp']} LGPL-2.1-only\n"
                         f"musl {v['musl']} MIT\n")
@@ -124,7 +126,7 @@ def test_sbom_is_spdx_2_3_of_this_binary():
 def test_sbom_lists_each_library_with_its_built_version_licence_and_source():
     v = built_versions()
     libs = sbom_libraries()
-    assert sorted(libs) == ["inih", "libseccomp", "musl"]
+    assert sorted(libs) == ["bearssl", "inih", "libseccomp", "musl"]
     for name, p in libs.items():
         src = SOURCES[name]
         purl = f"pkg:deb/debian/{src}@{v[name].replace('+', '%2B')}?arch=source&distro=debian-12"
@@ -146,7 +148,7 @@ def test_sbom_relationships_static_links():
     assert rel[1:] == [{"spdxElementId": "SPDXRef-Package-muster",
                         "relationshipType": "STATIC_LINK",
                         "relatedSpdxElement": f"SPDXRef-Package-{n}"}
-                       for n in ("inih", "libseccomp", "musl")]
+                       for n in ("bearssl", "inih", "libseccomp", "musl")]
 
 
 def commit_epoch():

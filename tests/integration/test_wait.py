@@ -311,10 +311,9 @@ def test_deadline_names_every_target_and_why():
 
 @pytest.mark.parametrize("url,why", [
     ("tcp://db", "a port is required (tcp://host:port)"),
-    ("https://app/health", "https is not supported (muster has no TLS); probe the "
-                           "plain-HTTP port or use tcp://"),
-    ("gopher://db:70", "unknown scheme; use tcp, postgres, mysql, redis, amqp, http, unix, file "
-                       "or dns"),
+    ("grpc://app", "a port is required (grpc://host:port[/SERVICE])"),
+    ("gopher://db:70", "unknown scheme; use tcp, postgres, mysql, redis, amqp, http, https, "
+                       "rediss, grpc, grpcs, unix, file or dns"),
     ("redis://:topsecret@cache:port", "port is not a number"),
 ])
 def test_malformed_url_is_usage_error_at_once(url, why):

@@ -125,7 +125,12 @@ static void test_dump_all(void **state)
 			    "header = Host: app.local ; /etc/muster.ini:13\n"
 			    "header = Authorization: *** ; /etc/muster.ini:14\n"
 			    "# body =\n"
-			    "# unix_socket =\n");
+			    "# unix_socket =\n"
+			    "\n[tls]\n"
+			    "# cacert =\n"
+			    "insecure = false ; default\n"
+			    "# cert =\n"
+			    "# key =\n");
 	free(buf);
 	conf_free(&c);
 }
@@ -205,6 +210,8 @@ static void test_dump_reparses(void **state)
 	assert_int_equal(memcmp(d.rewrite, c.rewrite, sizeof(c.rewrite)), 0);
 	assert_int_equal(memcmp(d.remap_exit, c.remap_exit, sizeof(c.remap_exit)), 0);
 	assert_string_equal(d.health_unix_socket, c.health_unix_socket);
+	assert_string_equal(d.tls_cacert, c.tls_cacert);
+	assert_string_equal(d.tls_key, c.tls_key);
 	conf_free(&c);
 	conf_free(&d);
 	free(buf);

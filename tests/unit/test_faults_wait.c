@@ -119,7 +119,7 @@ static int wait_through(int sock, int err, int n, int64_t timeout_ms, char *out,
 		connect_errno = err;
 	}
 	capture_start();
-	r = wait_all(&l, NULL, timeout_ms, -1);
+	r = wait_all(&l, NULL, NULL, timeout_ms, -1);
 	assert_true(capture_end(out, outlen) <= 1);
 	socket_fail = connect_fail = 0;
 	strlist_clear(&l);
@@ -224,7 +224,7 @@ static void faults_on_one_of_two(void **state)
 	connect_calls = 0;
 	connect_fail = 5;
 	connect_errno = EMFILE;
-	assert_int_equal(wait_all(&l, NULL, 5000, -1), 0);
+	assert_int_equal(wait_all(&l, NULL, NULL, 5000, -1), 0);
 	assert_int_equal(connect_fail, 0);
 	assert_int_equal(connect_calls, 7);
 	strlist_clear(&l);
@@ -247,7 +247,7 @@ static void self_connection_is_refused(void **state)
 	assert_int_equal(strlist_add(&l, url, SRC_CLI, 0), 0);
 	self_connects = 0;
 	capture_start();
-	assert_int_equal(wait_all(&l, NULL, 300, -1), -ETIMEDOUT);
+	assert_int_equal(wait_all(&l, NULL, NULL, 300, -1), -ETIMEDOUT);
 	capture_end(out, sizeof(out));
 	assert_true(self_connects >= 3); /* every attempt came back to itself */
 	assert_non_null(strstr(out, ": connection refused\n"));

@@ -31,7 +31,7 @@ static void t_every_name_resolves(void **st)
 			assert_ptr_equal(proto_find(upper, j), p);
 		}
 	}
-	assert_int_equal(i, 9);
+	assert_int_equal(i, 13);
 	assert_null(proto_find("tcpx", 4));
 	assert_null(proto_find("tc", 2));
 	assert_null(proto_find("", 0));
@@ -78,8 +78,9 @@ static void t_default_ports(void **st)
 	static const struct {
 		const char *name;
 		uint16_t port;
-	} want[] = {{"tcp", 0},	     {"postgres", 5432}, {"postgresql", 5432}, {"mysql", 3306},
-		    {"redis", 6379}, {"amqp", 5672},	 {"http", 80},	       {"unix", 0},
+	} want[] = {{"tcp", 0},	    {"postgres", 5432}, {"postgresql", 5432}, {"mysql", 3306},
+		    {"redis", 6379}, {"amqp", 5672},	{"http", 80},	      {"https", 443},
+		    {"rediss", 6379}, {"grpc", 0},	{"grpcs", 443},	      {"unix", 0},
 		    {"file", 0},     {"dns", 0}};
 	size_t i;
 
@@ -116,7 +117,7 @@ static void t_unknown_scheme(void **st)
 	assert_null(proto_url_scheme("gopher", 6, why, sizeof(why)));
 	assert_string_equal(why, want);
 	assert_string_equal(why, "unknown scheme; use tcp, postgres, mysql, redis, amqp, http, "
-				 "unix, file or dns");
+				 "https, rediss, grpc, grpcs, unix, file or dns");
 	assert_null(proto_url_scheme("", 0, why, sizeof(why)));
 	assert_string_equal(why, want);
 
@@ -125,11 +126,7 @@ static void t_unknown_scheme(void **st)
 	assert_null(proto_url_scheme(NULL, 0, why, sizeof(why)));
 	assert_string_equal(why, want);
 	assert_string_equal(why, "expected SCHEME://..., one of tcp, postgres, mysql, redis, amqp, "
-				 "http, unix, file, dns");
-	/* a scheme muster cannot probe yet says what to do instead */
-	assert_null(proto_url_scheme("HTTPS", 5, why, sizeof(why)));
-	assert_string_equal(why, "https is not supported (muster has no TLS); probe the plain-HTTP "
-				 "port or use tcp://");
+				 "http, https, rediss, grpc, grpcs, unix, file, dns");
 	assert_null(proto_url_scheme("gopher", 6, NULL, 0));
 }
 

@@ -262,7 +262,7 @@ static void test_allow_list_names(void **s)
 		n++;
 	}
 	assert_int_not_equal(w[-1], ' ');
-	assert_true(n > 300);
+	assert_true(n > 280);
 	for (i = 0; i < sizeof(refused) / sizeof(refused[0]); i++)
 		assert_int_equal(count(scfilter_default_allow, refused[i]), 0);
 }

@@ -177,11 +177,14 @@ static void t_errors(void **st)
 {
 	bad("", "malformed URL '': empty URL");
 	bad("db:5432", "malformed URL 'db:5432': expected SCHEME://..., one of tcp, postgres, "
-		       "mysql, redis, amqp, http, unix, file, dns");
+		       "mysql, redis, amqp, http, https, rediss, grpc, grpcs, unix, file, dns");
 	bad("ftp://x", "malformed URL 'ftp://x': unknown scheme; use tcp, postgres, mysql, redis, "
-		       "amqp, http, unix, file or dns");
-	bad("https://x/", "malformed URL 'https://x/': https is not supported (muster has no "
-			  "TLS); probe the plain-HTTP port or use tcp://");
+		       "amqp, http, https, rediss, grpc, grpcs, unix, file or dns");
+	bad("grpc://x", "malformed URL 'grpc://x': a port is required (grpc://host:port[/SERVICE])");
+	bad("https://u:p@x/", "malformed URL 'https://u:***@x/': credentials in https:// URLs are "
+			      "not supported; use --header 'Authorization: ...'");
+	bad("rediss://x/a", "malformed URL 'rediss://x/a': the redis database must be a number "
+			    "(rediss://host:6379/0)");
 	bad("tcp://db", "malformed URL 'tcp://db': a port is required (tcp://host:port)");
 	bad("tcp://db:0", "malformed URL 'tcp://db:0': port out of range (1-65535)");
 	bad("tcp://db:65536", "malformed URL 'tcp://db:65536': port out of range (1-65535)");

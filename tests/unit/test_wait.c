@@ -79,9 +79,9 @@ static void t_all_ready(void **st)
 	snprintf(buf, sizeof(buf), "tcp://127.0.0.1:%u", port);
 	urls(&l, buf);
 	urls(&l, "file:///");
-	assert_int_equal(wait_all(&l, NULL, 5000, -1), 0);
+	assert_int_equal(wait_all(&l, NULL, NULL, 5000, -1), 0);
 	strlist_clear(&l);
-	assert_int_equal(wait_all(&l, NULL, 5000, -1), 0); /* nothing to wait for */
+	assert_int_equal(wait_all(&l, NULL, NULL, 5000, -1), 0); /* nothing to wait for */
 	close(fd);
 }
 
@@ -92,12 +92,12 @@ static void t_malformed_first(void **st)
 
 	urls(&l, "file:///nonexistent/muster-test");
 	urls(&l, "tcp://nohost");
-	assert_int_equal(wait_all(&l, NULL, 0, -1), -EINVAL); /* 0 = forever: must not wait */
+	assert_int_equal(wait_all(&l, NULL, NULL, 0, -1), -EINVAL); /* 0 = forever: must not wait */
 	assert_true(mono_ms() - t0 < 1000);
 	strlist_clear(&l);
 	unsetenv("MUSTER_T_UNSET");
 	urls(&l, "tcp://${MUSTER_T_UNSET}:1");
-	assert_int_equal(wait_all(&l, NULL, 0, -1), -EINVAL);
+	assert_int_equal(wait_all(&l, NULL, NULL, 0, -1), -EINVAL);
 	strlist_clear(&l);
 }
 
@@ -109,7 +109,7 @@ static void t_timeout(void **st)
 	snprintf(buf, sizeof(buf), "tcp://127.0.0.1:%u", dead_port());
 	urls(&l, buf);
 	urls(&l, "file:///nonexistent/muster-test");
-	assert_int_equal(wait_all(&l, NULL, 200, -1), -ETIMEDOUT);
+	assert_int_equal(wait_all(&l, NULL, NULL, 200, -1), -ETIMEDOUT);
 	strlist_clear(&l);
 }
 
@@ -121,7 +121,7 @@ static void t_abort(void **st)
 	assert_int_equal(pipe(p), 0);
 	assert_int_equal(write(p[1], "x", 1), 1);
 	urls(&l, "file:///nonexistent/muster-test");
-	assert_int_equal(wait_all(&l, NULL, 0, p[0]), -ECANCELED);
+	assert_int_equal(wait_all(&l, NULL, NULL, 0, p[0]), -ECANCELED);
 	/* wait_all never reads the abort fd */
 	{
 		char c;
@@ -179,7 +179,7 @@ static void t_abort_callback(void **st)
 	urls(&l, "file:///");
 	snprintf(url, sizeof(url), "file://%s", path);
 	urls(&l, url);
-	assert_int_equal(wait_all_ctl(&l, 5000, &ctl), 0);
+	assert_int_equal(wait_all_ctl(&l, NULL, 5000, &ctl), 0);
 	assert_int_equal(seen.calls, 1);
 	/* "both", then only the second once file:/// is ready */
 	assert_int_equal(seen.reports, 2);
@@ -200,7 +200,7 @@ static void t_expand_env(void **st)
 	snprintf(buf, sizeof(buf), "%u", port);
 	setenv("MUSTER_T_PORT", buf, 1);
 	urls(&l, "tcp://127.0.0.1:${MUSTER_T_PORT}");
-	assert_int_equal(wait_all(&l, NULL, 5000, -1), 0);
+	assert_int_equal(wait_all(&l, NULL, NULL, 5000, -1), 0);
 	strlist_clear(&l);
 	close(fd);
 }

@@ -54,7 +54,7 @@ int http_request_build(char *buf, size_t cap, const struct url *u, const struct 
 		const char *h = u->host ? u->host : "localhost";
 		int v6 = strchr(h, ':') != NULL;
 
-		if (u->port && u->port != 80)
+		if (u->port && u->port != (u->syntax ? u->syntax->port : 80))
 			n = snprintf(buf + pos, cap - pos, "Host: %s%s%s:%u\r\n", v6 ? "[" : "", h,
 				     v6 ? "]" : "", (unsigned)u->port);
 		else
@@ -286,10 +286,8 @@ int http_resp_eof(struct http_resp *p)
 			    : "connection closed in the middle of the HTTP headers");
 }
 
-/* The request, once the expected statuses are known to make sense (they
- * are the caller's, checked before a byte is sent). */
-static int request(char *buf, size_t cap, const struct url *u, const struct probe_opts *o,
-		   char *err, size_t errlen)
+int http_request(char *buf, size_t cap, const struct url *u, const struct probe_opts *o,
+		 char *err, size_t errlen)
 {
 	if (o && http_expect_match(o->expect, 200) < 0) {
 		snprintf(err, errlen, "bad expected status list '%s'", o->expect);
@@ -333,7 +331,7 @@ static void body_piece(void *arg, const uint8_t *buf, size_t n)
 	r->hit = ere_feed(re, buf, n);
 }
 
-static void start(union proto_state *st)
+void http_start(union proto_state *st)
 {
 	struct reader *r = (struct reader *)(void *)st;
 
@@ -366,8 +364,8 @@ static void decide(struct reader *r, bool over, struct probe_result *res)
 	r->decided = true;
 }
 
-static enum reply_verdict feed(union proto_state *st, const uint8_t *buf, size_t n, bool eof,
-			       const struct probe_opts *o, struct probe_result *res)
+enum reply_verdict http_feed(union proto_state *st, const uint8_t *buf, size_t n, bool eof,
+			     const struct probe_opts *o, struct probe_result *res)
 {
 	struct reader *r = (struct reader *)(void *)st;
 	int k;
@@ -396,7 +394,7 @@ const struct proto proto_http = {
 			   "'Authorization: ...'",
 	},
     .unix_socket = true,
-    .request = request,
-    .start = start,
-    .feed = feed,
+    .request = http_request,
+    .start = http_start,
+    .feed = http_feed,
 };

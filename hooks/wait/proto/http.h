@@ -1,5 +1,7 @@
-/* http.h - HTTP/1.1 readiness (http://): request, incremental response
- * parser, expected-status matcher.  The parser and matcher are pure. */
+/* http.h - HTTP/1.1 readiness (http://, and https:// through https.c):
+ * request, incremental response parser, expected-status matcher, and the
+ * scheme-table functions both entries share.  The parser and matcher are
+ * pure. */
 #ifndef MUSTER_PROBE_HTTP_H
 #define MUSTER_PROBE_HTTP_H
 
@@ -7,8 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct url;
-struct probe_opts;
+#include "hooks/wait/proto/proto.h"
 
 /* GET path HTTP/1.1 with Host, User-Agent, Connection: close and the extra
  * "K: V" headers of o (a Host among them replaces ours).  Returns the
@@ -66,5 +67,13 @@ int http_resp_feed(struct http_resp *p, const uint8_t *buf, size_t len);
  * (body delimited by close, or headers already complete), -EPROTO when
  * the response was cut short before its status and headers. */
 int http_resp_eof(struct http_resp *p);
+
+/* The scheme-table entry's request (the expected statuses checked before a
+ * byte is sent), and its streamed reader (see struct proto). */
+int http_request(char *buf, size_t cap, const struct url *u, const struct probe_opts *o,
+		 char *err, size_t errlen);
+void http_start(union proto_state *st);
+enum reply_verdict http_feed(union proto_state *st, const uint8_t *buf, size_t n, bool eof,
+			     const struct probe_opts *o, struct probe_result *res);
 
 #endif

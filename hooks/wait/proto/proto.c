@@ -14,6 +14,10 @@
 	X(redis)                                                                                   \
 	X(amqp)                                                                                    \
 	X(http)                                                                                    \
+	X(https)                                                                                   \
+	X(rediss)                                                                                  \
+	X(grpc)                                                                                    \
+	X(grpcs)                                                                                   \
 	X(unix)                                                                                    \
 	X(file)                                                                                    \
 	X(dns)
@@ -22,15 +26,6 @@
 #define ADDRESS(name) &proto_##name,
 SCHEMES(DECLARE)
 static const struct proto *const table[] = {SCHEMES(ADDRESS)};
-
-/* Schemes asked for that muster cannot probe yet, and what to do instead
- * (an entry of the table, once it can). */
-static const struct {
-	const char *name, *why;
-} later[] = {
-    {"https", "https is not supported (muster has no TLS); probe the plain-HTTP port or use "
-	      "tcp://"},
-};
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -92,17 +87,11 @@ const struct url_syntax *proto_url_scheme(const char *name, size_t len, char *wh
 {
 	const struct proto *p = name ? proto_find(name, len) : NULL;
 	char names[128];
-	size_t i;
 
 	if (p)
 		return &p->url;
 	if (!why || !whylen)
 		return NULL;
-	for (i = 0; name && i < N(later); i++)
-		if (named(name, len, later[i].name)) {
-			snprintf(why, whylen, "%s", later[i].why);
-			return NULL;
-		}
 	list_names(names, sizeof(names), name ? " or " : ", ");
 	snprintf(why, whylen, name ? "unknown scheme; use %s" : "expected SCHEME://..., one of %s",
 		 names);

@@ -1,6 +1,7 @@
 /* proto.h - the scheme table: one `struct proto` per scheme, each in its
  * own file of this folder (tcp.c, unix.c, file.c, dns.c, postgres.c,
- * mysql.c, redis.c, amqp.c, http.c), listed once in proto.c.  Everything that differs from one
+ * mysql.c, redis.c, rediss.c, amqp.c, http.c, https.c, grpc.c, grpcs.c),
+ * listed once in proto.c.  Everything that differs from one
  * scheme to the next is an entry's field: its names, its URL syntax (with
  * its default port), how it is reached, its request and how its answer is
  * judged.  Adding a scheme: one new file, one line in proto.c's table.
@@ -44,6 +45,8 @@ struct proto {
 	bool stat_path;	       /* nothing to connect to: the path existing is the answer */
 	bool resolve_only;     /* nothing to connect to: the name resolving is the answer */
 	bool unix_socket;      /* probe_opts.unix_socket, when set, replaces host:port */
+	bool tls;	       /* over TLS, verified (hooks/wait/tls.h): https, rediss, grpcs */
+	const char *alpn;      /* the protocol TLS offers by ALPN ("h2"); NULL: none */
 	/* The request, sent once connected; NULL: the server speaks first
 	 * when the scheme judges an answer (below), else an accepted
 	 * connection is the answer.  Returns its length; -EINVAL when an
@@ -62,6 +65,10 @@ struct proto {
 	void (*start)(union proto_state *st);
 	enum reply_verdict (*feed)(union proto_state *st, const uint8_t *buf, size_t n, bool eof,
 				   const struct probe_opts *o, struct probe_result *res);
+	/* What a streamed reader must send back while it reads (HTTP/2's
+	 * SETTINGS and PING acks): at most cap bytes into buf, how many;
+	 * NULL: never anything. */
+	size_t (*reply)(union proto_state *st, uint8_t *buf, size_t cap);
 };
 
 /* Untrusted text from a server, for a detail: at most n bytes of s, as

@@ -124,14 +124,14 @@ bad:
 	return REPLY_NOTREADY;
 }
 
-static int request(char *buf, size_t cap, const struct url *u, const struct probe_opts *o,
-		   char *err, size_t errlen)
+int redis_request(char *buf, size_t cap, const struct url *u, const struct probe_opts *o,
+		  char *err, size_t errlen)
 {
 	return (int)redis_request_build(buf, cap, u->password ? u->user : NULL, u->password);
 }
 
-static enum reply_verdict judge(const uint8_t *in, size_t len, bool eof, const struct url *u,
-				char *detail, size_t dlen)
+enum reply_verdict redis_judge(const uint8_t *in, size_t len, bool eof, const struct url *u,
+			       char *detail, size_t dlen)
 {
 	return redis_reply_parse((const char *)in, len, eof, u->password != NULL, detail, dlen);
 }
@@ -145,7 +145,7 @@ const struct proto proto_redis = {
 	    .path = URL_PATH_DBNUMBER,
 	    .bad_path = "the redis database must be a number (redis://host:6379/0)",
 	},
-    .request = request,
-    .judge = judge,
+    .request = redis_request,
+    .judge = redis_judge,
     .server = "Redis",
 };
