@@ -105,8 +105,11 @@ static void t_table(void **st)
 		if (got != cases[i].want)
 			fail_msg("'%s' on '%s': got %d, want %d", cases[i].pat, cases[i].text, got,
 				 cases[i].want);
-		/* glibc agrees */
+#ifdef __GLIBC__
+		/* glibc agrees (the aarch64 unit tests link musl, whose regexec
+		 * is not the oracle these cases were checked against) */
 		assert_int_equal(libc(cases[i].pat, cases[i].text), cases[i].want);
+#endif
 	}
 }
 
@@ -243,6 +246,10 @@ static void t_like_glibc(void **st)
 	static const char *const alphabets[] = {"ab()|*+?{},^$.[]-1\\", "ab[]^-:=.{}2,*c|"};
 	unsigned seed = 12345, both = 0, i, k;
 
+#ifndef __GLIBC__
+	print_message("skipped: the oracle is glibc's regexec, and this build links musl\n");
+	skip();
+#endif
 	for (i = 0; i < 40000; i++) {
 		const char *alpha = alphabets[i & 1];
 		char pat[12], text[10];
