@@ -82,14 +82,20 @@ int expand_vars(const char *in, char **out, char *err, size_t errlen)
 	return 0;
 }
 
+void expand_free(char *s)
+{
+	if (s) {
+		explicit_bzero(s, strlen(s));
+		free(s);
+	}
+}
+
 void expand_argv_free(char **argv)
 {
 	char **p;
 
-	for (p = argv; p && *p; p++) {
-		explicit_bzero(*p, strlen(*p));
-		free(*p);
-	}
+	for (p = argv; p && *p; p++)
+		expand_free(*p);
 	free(argv);
 }
 

@@ -21,6 +21,10 @@ int expand_ref(const char *s, size_t *len, const char **val, char *err, size_t e
  * 0, -EINVAL (err says why) or -ENOMEM. */
 int expand_vars(const char *in, char **out, char *err, size_t errlen);
 
+/* Free a string expand_vars() made (NULL: nothing), zeroed first: it may
+ * hold a secret. */
+void expand_free(char *s);
+
 /* --expand-args: expand every ${NAME} of each argument of the
  * NULL-terminated argv into a new NULL-terminated vector *out (free it with
  * expand_argv_free()).  An argument stays one argument whatever its value

@@ -45,11 +45,8 @@ void probe_headers_free(char **v, size_t n)
 
 	if (!v)
 		return;
-	for (i = 0; i < n; i++) {
-		if (v[i])
-			explicit_bzero(v[i], strlen(v[i]));
-		free(v[i]);
-	}
+	for (i = 0; i < n; i++)
+		expand_free(v[i]);
 	free(v);
 }
 

@@ -114,10 +114,7 @@ static int parse_all(const struct strlist *urls, struct target *t)
 			snprintf(err + strlen(err), sizeof(err) - strlen(err), " in URL '%s'",
 				 shown);
 		}
-		if (s) {
-			explicit_bzero(s, strlen(s));
-			free(s);
-		}
+		expand_free(s);
 		if (r == -ENOMEM) {
 			log_error("out of memory");
 			return -ENOMEM;

@@ -50,15 +50,6 @@ static int load_environment(const struct muster_conf *c, char *why, size_t len)
 	return r;
 }
 
-/* Free an expanded string: it may hold a secret. */
-static void free_secret(char *s)
-{
-	if (s) {
-		explicit_bzero(s, strlen(s));
-		free(s);
-	}
-}
-
 /* Probe one URL (as written: ${NAME} not yet expanded) before `deadline`:
  * is it healthy?  `what` says what was seen.  A URL over TLS loads the
  * trust store `tls` names (once per run). */
@@ -85,10 +76,10 @@ static bool probe_one(const char *raw, const struct probe_opts *base,
 	memset(&u, 0, sizeof(u));
 	if (url_parse(s, proto_url_scheme, &u, err, sizeof(err))) {
 		snprintf(what, len, "%s %s", shown, err);
-		free_secret(s);
+		expand_free(s);
 		return false;
 	}
-	free_secret(s);
+	expand_free(s);
 	if (proto_of(&u)->tls && !(o.tls = tls_trust_once(tls, &kind, err, sizeof(err)))) {
 		snprintf(what, len, "%s %s", shown, err);
 		url_free(&u);
