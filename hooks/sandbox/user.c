@@ -218,6 +218,23 @@ static int group_line(char *line, void *ctx)
 	return 1;
 }
 
+/* Scan `path` with `fn` for `name` (a name, or a number: then a missing
+ * entry is fine, the number stands).  Returns 0 or -EINVAL (logged). */
+static int look_up(const char *path, int (*fn)(char *line, void *ctx), struct lookup *l,
+		   const char *name, const char *what)
+{
+	l->name = name;
+	l->found = false;
+	l->numeric = !id_parse(name, &l->num);
+	if (db_scan(path, fn, l))
+		return -EINVAL;
+	if (!l->found && !l->numeric) {
+		log_error("--user: unknown %s '%s' (not in %s)", what, name, path);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 int user_resolve(const char *spec, const char *passwd_path, const char *group_path,
 		 struct ident *id)
 {
@@ -237,29 +254,16 @@ int user_resolve(const char *spec, const char *passwd_path, const char *group_pa
 		log_error("--user '%s': no user name or id", spec);
 		goto out;
 	}
-	l.name = user;
-	l.numeric = !id_parse(user, &l.num);
-	if (db_scan(passwd_path, user_line, &l))
+	if (look_up(passwd_path, user_line, &l, user, "user"))
 		goto out;
-	if (!l.found && !l.numeric) {
-		log_error("--user: unknown user '%s' (not in %s)", user, passwd_path);
-		goto out;
-	}
 	if (!l.found) {
 		id->uid = l.num;
 		id->gid = 0;
 		id->home = strdup("/");
 	}
 	if (group) {
-		l.name = group;
-		l.found = false;
-		l.numeric = !id_parse(group, &l.num);
-		if (db_scan(group_path, group_line, &l))
+		if (look_up(group_path, group_line, &l, group, "group"))
 			goto out;
-		if (!l.found && !l.numeric) {
-			log_error("--user: unknown group '%s' (not in %s)", group, group_path);
-			goto out;
-		}
 		if (!l.found)
 			id->gid = l.num;
 	}
