@@ -147,6 +147,16 @@ def pid1_host_pid(proc, timeout=5.0):
     raise AssertionError("muster did not start")
 
 
+def kill_if_alive(pid, sig=9):
+    """Clean-up after a test: signal pid unless it has already exited
+    (a test that asserted on the way out may have ended it already)."""
+    import os
+    try:
+        os.kill(pid, sig)
+    except ProcessLookupError:
+        pass
+
+
 def read_line(stream, timeout=5.0):
     """One line from a pipe, or AssertionError after timeout seconds.
     Reads the fd byte by byte, so nothing is left in Python's buffers and

@@ -12,7 +12,8 @@ import time
 
 import pytest
 
-from conftest import MUSTER, clean_env, free_port, pid1_host_pid, read_line, spawn
+from conftest import (MUSTER, clean_env, free_port, kill_if_alive, pid1_host_pid, read_line,
+                      spawn)
 
 HEALTH_OK = "healthy: file:/// / exists in "
 
@@ -82,7 +83,7 @@ def test_health_says_draining_then_stopping():
         r = health_inside(host, "file:///")
         assert (r.returncode, r.stdout) == (1, "unhealthy: stopping\n")
     finally:
-        os.kill(host, signal.SIGKILL)
+        kill_if_alive(host, signal.SIGKILL)
     p.wait(10)
 
 
@@ -186,7 +187,7 @@ def test_sd_notify_abstract_socket_and_stop_delay(tmp_path):
         os.kill(host, signal.SIGTERM)
         assert sock.recv(4096).decode() == "STATUS=stopping"
     finally:
-        os.kill(host, signal.SIGKILL)
+        kill_if_alive(host, signal.SIGKILL)
         sock.close()
     p.wait(10)
 
@@ -205,7 +206,7 @@ def test_sd_notify_ready_waits_for_the_health_url(manager, tmp_path):
         os.kill(host, signal.SIGTERM)
         assert manager.next() == "STOPPING=1\nSTATUS=stopping"
     finally:
-        os.kill(host, signal.SIGKILL)
+        kill_if_alive(host, signal.SIGKILL)
     p.wait(10)
     # the probe was muster's child, reaped: no "left behind" line
     assert "left behind" not in p.stderr.read()
