@@ -26,6 +26,7 @@
 #include "init/exit.h"
 #include "init/pid1/notify.h"
 #include "init/pid1/phase.h"
+#include "init/pid1/prober.h"
 #include "init/pid1/self.h"
 #include "init/pid1/sig.h"
 #include "init/pid1/supervise.h"
@@ -79,52 +80,20 @@ static int load_conf(struct muster_conf *c, unsigned mode, int argc, char **argv
 	return 0;
 }
 
-/* The waits' signalfd callback: a stop signal ends the start, any other
- * leaves every wait where it was (nothing to forward it to yet). */
-struct start_stop {
-	const struct muster_conf *c;
-	int sig;
-};
-
-static bool stop_requested(void *arg)
+/* Stage 3: wait for every dependency under one deadline, in the prober
+ * (init/pid1/prober.h).  A stop signal ends the start (128+N).  Returns 0
+ * or the exit code. */
+static int stage_wait(const struct muster_conf *c, const struct priv_plan *plan)
 {
-	struct start_stop *st = arg;
-
-	st->sig = sup_idle_signal(st->c);
-	return st->sig != 0;
-}
-
-/* The waits' progress callback: the phase names what is still awaited. */
-static void waiting_for(void *arg, const char *pending)
-{
-	char detail[160];
-
-	(void)arg;
-	snprintf(detail, sizeof(detail), "waiting for %s", pending);
-	phase_set(PHASE_STARTING, detail);
-}
-
-/* Stage 3: wait for every dependency under one deadline.  A stop signal
- * ends the start (128+N).  Returns 0 or the exit code. */
-static int stage_wait(const struct muster_conf *c)
-{
-	const struct wait_http http = {c->wait_expect, &c->wait_headers, c->wait_body};
-	struct tls_settings tls = tls_settings_of(c);
-	struct start_stop st = {.c = c};
-	struct wait_ctl ctl = {.abort_fd = sig_fd(),
-			       .on_abort_fd = stop_requested,
-			       .on_pending = waiting_for,
-			       .arg = &st,
-			       .http = &http};
 	char nb[16];
-	int r = wait_all_ctl(&c->wait_urls, &tls, c->wait_timeout_ms, &ctl);
+	int sig, r = prober_run(c, plan, &sig);
 
 	if (r != -ECANCELED)
 		return r ? exit_code_for(r) : 0;
 	phase_set(PHASE_STOPPING, NULL);
 	log_warn("received SIG%s while waiting: not starting the workload",
-		 signal_name(st.sig, nb));
-	return 128 + st.sig;
+		 signal_name(sig, nb));
+	return 128 + sig;
 }
 
 /* Stage 4: the pre-start hooks, one after another.  Returns 0 or the exit
@@ -211,13 +180,14 @@ static int run_main(struct muster_conf *c)
 		return EXIT_CONFIG;
 	}
 	/* 3: waits; 4: hooks */
-	r = c->wait_urls.n ? stage_wait(c) : 0;
+	r = c->wait_urls.n ? stage_wait(c, &plan) : 0;
 	if (!r)
 		r = stage_hooks(c, &plan);
 	/* 5: the workload, privileges dropped in its child; 6: stay PID 1 */
 	if (!r) {
 		work.setup = priv_child_setup;
 		work.setup_arg = &plan;
+		work.probe_ids = &plan;
 		r = sup_run_workload(c, &work);
 	}
 	priv_plan_free(&plan);

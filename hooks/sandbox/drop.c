@@ -136,6 +136,29 @@ int priv_apply(const struct priv_plan *p, bool with_seccomp)
 	return 0;
 }
 
+int priv_sandbox(const struct priv_plan *ids, int pdeathsig)
+{
+	int r = 0;
+
+	/* dropping from the bounding set takes CAP_SETPCAP: a caller without
+	 * it (not root) keeps its set, from which nothing can be raised under
+	 * no_new_privs */
+	if (caps_have_effective(CAP_SETPCAP) && (r = caps_drop_bounding(0, false)))
+		return r;
+	if (ids && ids->change_id && (r = set_ids(ids)))
+		return r;
+	if ((r = caps_set(0, false)))
+		return r;
+	/* after the ids: a change of credentials clears the parent-death signal */
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) ||
+	    (pdeathsig && prctl(PR_SET_PDEATHSIG, pdeathsig, 0, 0, 0))) {
+		r = -errno;
+		log_error("cannot enter the probe sandbox: %s", strerror(-r));
+		return r;
+	}
+	return scfilter_enter_prober();
+}
+
 int priv_child_setup(void *plan)
 {
 	return priv_apply(plan, true);

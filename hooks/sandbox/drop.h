@@ -51,6 +51,15 @@ int priv_prepare(const struct muster_conf *c, struct priv_plan *p);
 /* In the child, just before exec.  Returns 0 or -errno (logged). */
 int priv_apply(const struct priv_plan *p, bool with_seccomp);
 
+/* The sandbox of the probes (the waits' child of PID 1, the READY=1
+ * probe, `muster health`, `muster wait`), entered before they connect to
+ * anything: the bounding set emptied (when CAP_SETPCAP allows it), the
+ * ids of `ids` (NULL or no --user: the caller's own), every other
+ * capability set emptied, no_new_privs, `pdeathsig` (0: none) when the
+ * parent dies, then the probes' seccomp filter (seccomp.h).  Returns 0 or
+ * -errno (logged). */
+int priv_sandbox(const struct priv_plan *ids, int pdeathsig);
+
 /* child_spec.setup callbacks (init/supervise.h): arg is the plan.
  * Return 0, or -errno when the drop failed (logged). */
 int priv_child_setup(void *plan); /* workload: everything, seccomp last */

@@ -48,6 +48,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -417,6 +418,70 @@ int scfilter_build(const char *spec, void **out)
 		return -EINVAL;
 	*out = ctx;
 	return 0;
+}
+
+/* The prober's allow list (scfilter_enter_prober()): the waits' sockets,
+ * poll, the log, memory, clocks, getrandom (BearSSL), the read-only files
+ * of musl's resolver and of file:// probes, the resolver's thread (futex,
+ * clone with CLONE_THREAD).  A negative number: a call this architecture
+ * lacks. */
+static const short prober_calls[] = {
+    SCMP_SYS(read),	      SCMP_SYS(write),	     SCMP_SYS(readv),	     SCMP_SYS(writev),
+    SCMP_SYS(close),	      SCMP_SYS(poll),	     SCMP_SYS(ppoll),	     SCMP_SYS(connect),
+    SCMP_SYS(bind),	      SCMP_SYS(sendto),	     SCMP_SYS(recvfrom),     SCMP_SYS(sendmsg),
+    SCMP_SYS(recvmsg),	      SCMP_SYS(getsockopt),  SCMP_SYS(setsockopt),   SCMP_SYS(getsockname),
+    SCMP_SYS(getpeername),    SCMP_SYS(shutdown),    SCMP_SYS(brk),	     SCMP_SYS(munmap),
+    SCMP_SYS(mremap),	      SCMP_SYS(madvise),     SCMP_SYS(clock_gettime), SCMP_SYS(nanosleep),
+    SCMP_SYS(clock_nanosleep), SCMP_SYS(getrandom),  SCMP_SYS(fstat),	     SCMP_SYS(newfstatat),
+    SCMP_SYS(statx),	      SCMP_SYS(stat),	     SCMP_SYS(lstat),	     SCMP_SYS(access),
+    SCMP_SYS(faccessat),      SCMP_SYS(lseek),	     SCMP_SYS(fcntl),	     SCMP_SYS(futex),
+    SCMP_SYS(rt_sigprocmask), SCMP_SYS(rt_sigreturn), SCMP_SYS(restart_syscall), SCMP_SYS(getpid),
+    SCMP_SYS(gettid),	      SCMP_SYS(exit),	     SCMP_SYS(exit_group)};
+
+/* The calls allowed by one argument: (arg & mask) == val. */
+static const struct {
+	short nr;
+	unsigned char arg;
+	uint32_t mask, val;
+} prober_args[] = {
+    {SCMP_SYS(socket), 0, ~0u, AF_UNIX},
+    {SCMP_SYS(socket), 0, ~0u, AF_INET},
+    {SCMP_SYS(socket), 0, ~0u, AF_INET6},
+    {SCMP_SYS(open), 1, O_ACCMODE | O_CREAT | O_TRUNC, 0}, /* read-only */
+    {SCMP_SYS(openat), 2, O_ACCMODE | O_CREAT | O_TRUNC, 0},
+    {SCMP_SYS(mmap), 2, PROT_EXEC, 0},
+    {SCMP_SYS(mprotect), 2, PROT_EXEC, 0},
+    {SCMP_SYS(clone), CLONE_FLAGS_ARG, CLONE_THREAD, CLONE_THREAD}, /* threads, no fork */
+};
+
+int scfilter_enter_prober(void)
+{
+	scmp_filter_ctx ctx = new_filter(EPERM_ACT);
+	size_t i;
+	int r = ctx ? 0 : -ENOMEM;
+
+	for (i = 0; i < sizeof(prober_calls) / sizeof(prober_calls[0]) && !r; i++)
+		if (prober_calls[i] >= 0)
+			r = add(ctx, SCMP_ACT_ALLOW, prober_calls[i], 0, NULL, "the prober");
+	for (i = 0; i < sizeof(prober_args) / sizeof(prober_args[0]) && !r; i++) {
+		struct scmp_arg_cmp c = {prober_args[i].arg, SCMP_CMP_MASKED_EQ,
+					 prober_args[i].mask, prober_args[i].val};
+
+		if (prober_args[i].nr >= 0)
+			r = add(ctx, SCMP_ACT_ALLOW, prober_args[i].nr, 1, &c, "the prober");
+	}
+	/* the kernel's own answer: ENOSYS or EINVAL when it has no seccomp
+	 * (CONFIG_SECCOMP off, qemu-user): the prober goes on without it */
+	if (!r) {
+		r = seccomp_attr_set(ctx, SCMP_FLTATR_API_SYSRAWRC, 1) ?: seccomp_load(ctx);
+		if (r == -ENOSYS || r == -EINVAL)
+			r = 0;
+		else if (r)
+			log_error("seccomp: cannot load the prober's filter: %s", strerror(-r));
+	}
+	if (ctx)
+		seccomp_release(ctx);
+	return r;
 }
 
 int scfilter_apply(void *filter)

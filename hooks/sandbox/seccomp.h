@@ -19,6 +19,14 @@ int scfilter_apply(void *filter);
 
 void scfilter_free(void *filter);
 
+/* Load the probes' own filter into this process (last step of
+ * priv_sandbox(), drop.h): an allow list of what the waits and probes
+ * need (sockets of AF_UNIX, AF_INET, AF_INET6 only; read-only opens; no
+ * PROT_EXEC memory; threads but no fork; no exec); every other call fails
+ * with EPERM.  A kernel without seccomp (ENOSYS, EINVAL) leaves the
+ * process without a filter.  Returns 0 or -errno (logged). */
+int scfilter_enter_prober(void);
+
 /* The calls `default` allows whatever their arguments: names separated by
  * one space (names another architecture has are skipped).  On top:
  * clone without namespace flags, socket but AF_ALG and AF_VSOCK, ioctl

@@ -380,6 +380,8 @@ int wait_all_ctl(const struct strlist *urls, const struct tls_settings *tls, int
 		r = checks(ctl->http, t, urls->n, &hdrs);
 	if (r == 0)
 		r = trust_for(t, urls->n, tls);
+	if (r == 0 && ctl->on_start)
+		r = ctl->on_start(ctl->arg);
 	if (r == 0)
 		r = loop(t, urls->n, timeout_ms, ctl);
 	free_targets(t, urls->n);

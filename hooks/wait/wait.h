@@ -51,6 +51,10 @@ struct wait_ctl {
 	/* the targets not ready yet, "a, b" (display form: no password); at
 	 * the start and whenever one turns ready.  NULL: nobody asks. */
 	void (*on_pending)(void *arg, const char *pending);
+	/* every URL parsed, the checks and the trust store loaded, before the
+	 * first attempt (the probes' sandbox): 0, or -errno to end the wait
+	 * with.  NULL: nothing. */
+	int (*on_start)(void *arg);
 	void *arg;
 	const struct wait_http *http; /* the http:// waits' checks; NULL: none */
 };

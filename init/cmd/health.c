@@ -13,6 +13,7 @@
 #include "conf/dump.h"
 #include "conf/ere.h"
 #include "conf/redact.h"
+#include "hooks/sandbox/drop.h"
 #include "hooks/secrets/expand.h"
 #include "hooks/secrets/secrets.h"
 #include "conf/log.h"
@@ -149,5 +150,8 @@ int health_run(const struct muster_conf *c)
 		return verdict(0, "no URL to probe: give one, or [health] url in the config file");
 	if (load_environment(c, why, sizeof(why)))
 		return verdict(0, why);
+	/* the caller's ids, no capability, no_new_privs, seccomp: then probe */
+	if (priv_sandbox(NULL, 0))
+		return verdict(0, "cannot enter the probe sandbox (see the error above)");
 	return verdict(health_probe_all(c, line, sizeof(line)), line);
 }

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "conf/log.h"
+#include "hooks/sandbox/drop.h"
 #include "hooks/secrets/secrets.h"
 #include "hooks/wait/trust.h"
 #include "hooks/wait/wait.h"
@@ -34,11 +35,20 @@ static int stop_signals_fd(void)
 	return signalfd(-1, &set, SFD_CLOEXEC);
 }
 
+/* Everything loaded: the caller's ids, no capability, no_new_privs,
+ * seccomp, before the first attempt. */
+static int sandbox(void *arg)
+{
+	(void)arg;
+	return priv_sandbox(NULL, 0);
+}
+
 int cmd_wait(const struct muster_conf *c)
 {
 	const struct wait_http http = {c->wait_expect, &c->wait_headers, c->wait_body};
 	struct signalfd_siginfo si;
 	struct tls_settings tls;
+	struct wait_ctl ctl = {.on_start = sandbox, .http = &http};
 	int fd, r, sig = SIGTERM;
 
 	if (!c->wait_urls.n) {
@@ -50,7 +60,8 @@ int cmd_wait(const struct muster_conf *c)
 		return EXIT_CONFIG;
 	fd = stop_signals_fd();
 	tls = tls_settings_of(c);
-	r = wait_all(&c->wait_urls, &http, &tls, c->wait_timeout_ms, fd);
+	ctl.abort_fd = fd;
+	r = wait_all_ctl(&c->wait_urls, &tls, c->wait_timeout_ms, &ctl);
 	if (r == 0 || r == -ETIMEDOUT || r == -EINVAL || r == -EBADMSG)
 		return r ? exit_code_for(r) : 0;
 	if (r == -ENOMEM)

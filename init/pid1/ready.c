@@ -2,22 +2,26 @@
 #include "init/pid1/ready.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "conf/log.h"
+#include "hooks/sandbox/drop.h"
 #include "init/cmd/health.h"
 #include "init/pid1/phase.h"
 
 /* The probe's child: never returns.  Its signals stay blocked (PID 1's
  * mask); PID 1 ends it with SIGKILL when the stop begins. */
-static void probe_until_healthy(const struct muster_conf *c)
+static void probe_until_healthy(const struct muster_conf *c, const struct priv_plan *ids)
 {
 	struct timespec pause = {0, 100 * 1000 * 1000};
 	char line[2048], last[2048] = "";
 
 	phase_close();
+	if (priv_sandbox(ids, SIGKILL))
+		_exit(1);
 	for (;;) {
 		if (health_probe_all(c, line, sizeof(line)))
 			_exit(0);
@@ -32,7 +36,7 @@ static void probe_until_healthy(const struct muster_conf *c)
 	}
 }
 
-pid_t ready_probe_start(const struct muster_conf *c)
+pid_t ready_probe_start(const struct muster_conf *c, const struct priv_plan *ids)
 {
 	pid_t pid = fork();
 
@@ -43,6 +47,6 @@ pid_t ready_probe_start(const struct muster_conf *c)
 		return -err;
 	}
 	if (pid == 0)
-		probe_until_healthy(c);
+		probe_until_healthy(c, ids);
 	return pid;
 }

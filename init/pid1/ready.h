@@ -7,10 +7,14 @@
 
 #include "conf/conf.h"
 
+struct priv_plan;
+
 /* Start the readiness probe: a child of PID 1 (PID 1 itself opens no
- * network socket and parses nothing a peer sends) that probes the
- * [health] URLs as `muster health` does, again and again, and exits 0 at
- * the first healthy answer.  Returns its pid, or -errno (logged). */
-pid_t ready_probe_start(const struct muster_conf *c);
+ * network socket and parses nothing a peer sends), in the probes' sandbox
+ * with the ids of `ids` (the workload's; hooks/sandbox/drop.h), that
+ * probes the [health] URLs as `muster health` does, again and again, and
+ * exits 0 at the first healthy answer.  Returns its pid, or -errno
+ * (logged). */
+pid_t ready_probe_start(const struct muster_conf *c, const struct priv_plan *ids);
 
 #endif

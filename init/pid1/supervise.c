@@ -82,14 +82,16 @@ static bool reap(struct sup *s)
 	}
 }
 
-int sup_idle_signal(const struct muster_conf *c)
+int sup_idle_signal(const struct muster_conf *c, pid_t child, int *status)
 {
 	struct signalfd_siginfo si;
 	char nb[16];
-	int sig = sig_read(&si);
+	int sig = sig_read(&si), st;
+	pid_t pid;
 
-	while (waitpid(-1, NULL, WNOHANG) > 0)
-		; /* orphans may reach us even now */
+	while ((pid = waitpid(-1, &st, WNOHANG)) > 0)
+		if (pid == child) /* orphans may reach us even now */
+			*status = st;
 	if (sig > 0 && sup_is_stop_signal(c, sig))
 		return sig;
 	if (sig > 0 && sig != SIGCHLD)
@@ -114,14 +116,14 @@ static void send_child(struct sup *s, int sig)
 
 /* The workload runs: the phase says so, and the service manager hears
  * READY=1 now or, with a [health] URL, once the probe sees it healthy. */
-static void workload_running(struct sup *s)
+static void workload_running(struct sup *s, const struct priv_plan *ids)
 {
 	pid_t pid;
 
 	phase_set(PHASE_RUNNING, NULL);
 	if (!notify_enabled())
 		return;
-	if (s->c->health_urls.n && (pid = ready_probe_start(s->c)) > 0) {
+	if (s->c->health_urls.n && (pid = ready_probe_start(s->c, ids)) > 0) {
 		s->ready_pid = pid;
 		return;
 	}
@@ -405,7 +407,7 @@ int sup_run_workload(const struct muster_conf *c, const struct child_spec *spec)
 	 * the start directory's mount for the container's life (as dumb-init) */
 	if (chdir("/") < 0)
 		log_debug("cannot change to /: %s", strerror(errno));
-	workload_running(&s);
+	workload_running(&s, spec->probe_ids);
 	pid1_release_setup_pages();
 	run_child(&s, spec->what);
 	end_ready_probe(&s);

@@ -7,8 +7,11 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "conf/conf.h"
+
+struct priv_plan;
 
 struct child_spec {
 	char **argv;
@@ -20,6 +23,7 @@ struct child_spec {
 	const char *what; /* "hook migrate", "workload": for log lines */
 	const char *shown; /* argv[0] as log lines name it, before any ${NAME}
 			      expansion; NULL: argv[0] */
+	const struct priv_plan *probe_ids; /* the workload: the READY=1 probe's ids */
 };
 
 /* Outcome of a supervised run. */
@@ -32,10 +36,12 @@ struct sup_result {
 /* TERM, INT, QUIT or the --pdeathsig signal: the ones that stop muster. */
 bool sup_is_stop_signal(const struct muster_conf *c, int sig);
 
-/* While no child runs (the waits): read one signal from the signalfd and
- * reap any orphan.  Returns the signal when it is a stop signal, else 0:
- * other signals have nowhere to go (logged at debug level). */
-int sup_idle_signal(const struct muster_conf *c);
+/* While no supervised child runs (the waits): read one signal from the
+ * signalfd and reap every zombie; the wait status of `child` (the waits'
+ * prober) into *status when it is among them.  Returns the signal when it
+ * is a stop signal, else 0: other signals have nowhere to go (logged at
+ * debug level). */
+int sup_idle_signal(const struct muster_conf *c, pid_t child, int *status);
 
 /* Run a pre-start hook to completion under PID-1 supervision: signals are
  * forwarded to it, zombies reaped; after timeout_ms (0 = none) it gets
