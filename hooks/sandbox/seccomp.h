@@ -23,8 +23,8 @@ void scfilter_free(void *filter);
  * priv_sandbox(), drop.h): an allow list of what the waits and probes
  * need (sockets of AF_UNIX, AF_INET, AF_INET6 only; read-only opens; no
  * PROT_EXEC memory; threads but no fork; no exec); every other call fails
- * with EPERM.  A kernel without seccomp (ENOSYS, EINVAL) leaves the
- * process without a filter.  Returns 0 or -errno (logged). */
+ * with EPERM.  Where seccomp(2) itself is missing (ENOSYS: a kernel
+ * without it, qemu-user, valgrind) the process stays without a filter.  Returns 0 or -errno (logged). */
 int scfilter_enter_prober(void);
 
 /* The calls `default` allows whatever their arguments: names separated by

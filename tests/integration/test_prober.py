@@ -1,0 +1,190 @@
+"""Who probes: PID 1 never opens a network socket nor parses a byte a peer
+sends.  The start's waits run in a child of PID 1 (the prober) with the
+workload's uid/gid, no capability, no_new_privs and a seccomp filter; the
+READY=1 probe runs in the same sandbox; `muster health` and `muster wait`
+enter it in-process with the caller's ids.  Each probe is held on a
+listener that accepts and never answers, and /proc says who holds what."""
+import os
+import pwd
+import signal
+import socket
+
+import pytest
+
+from conftest import clean_env, kill_if_alive, pid1_host_pid, spawn
+
+NOBODY = pwd.getpwnam("nobody")
+SANDBOX = {"CapInh": "0000000000000000", "CapPrm": "0000000000000000",
+           "CapEff": "0000000000000000", "CapBnd": "0000000000000000",
+           "CapAmb": "0000000000000000", "NoNewPrivs": "1", "Seccomp": "2"}
+
+
+@pytest.fixture
+def silent():
+    """A TCP listener that accepts (the kernel completes the handshake) and
+    never answers: a probe that reaches it stays on it."""
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    s.listen(64)
+    s.settimeout(10)
+    yield s
+    s.close()
+
+
+def status(pid):
+    with open(f"/proc/{pid}/status") as f:
+        return dict(l.rstrip("\n").split(":\t", 1) for l in f if ":\t" in l)
+
+
+def sandboxed(pid, uid, gid):
+    """The status lines of a probe process, as asserted."""
+    st = status(pid)
+    got = {k: st[k] for k in SANDBOX}
+    assert got == SANDBOX, st
+    assert st["Uid"] == "\t".join([str(uid)] * 4), st
+    assert st["Gid"] == "\t".join([str(gid)] * 4), st
+
+
+def children(pid):
+    with open(f"/proc/{pid}/task/{pid}/children") as f:
+        return [int(x) for x in f.read().split()]
+
+
+def sockets(pid):
+    """The inodes of the sockets pid holds."""
+    out = set()
+    for fd in os.listdir(f"/proc/{pid}/fd"):
+        try:
+            link = os.readlink(f"/proc/{pid}/fd/{fd}")
+        except FileNotFoundError:
+            continue
+        if link.startswith("socket:["):
+            out.add(int(link[8:-1]))
+    return out
+
+
+def phase_of(pid1):
+    """(inode, text) of the phase name muster as PID 1 holds."""
+    key = "@muster-phase/%d/" % os.stat(f"/proc/{pid1}/ns/pid").st_ino
+    with open(f"/proc/{pid1}/net/unix") as f:
+        found = [l.split() for l in f if key in l]
+    assert len(found) == 1, found
+    line = " ".join(found[0][7:])
+    return int(found[0][6]), line[len(key):]
+
+
+def test_pid1_holds_no_socket_while_the_prober_waits(silent):
+    url = "http://127.0.0.1:%d/" % silent.getsockname()[1]
+    p = spawn(["-w", url, "--wait-timeout", "0", "--user", "nobody", "--", "true"])
+    pid1 = pid1_host_pid(p)
+    try:
+        conn, _ = silent.accept()  # the prober is sandboxed before its first attempt
+        (prober,) = children(pid1)
+        sandboxed(prober, NOBODY.pw_uid, NOBODY.pw_gid)
+        with open(f"/proc/{prober}/cmdline") as f:
+            assert f.read().split("\0")[0].endswith("muster")
+        # PID 1's one socket is its phase name, bound and never read; the
+        # phase came from the prober through the pipe
+        inode, text = phase_of(pid1)
+        assert sockets(pid1) == {inode}
+        assert text == f"starting (waiting for {url})"
+        os.kill(pid1, signal.SIGTERM)
+        assert p.wait(10) == 128 + signal.SIGTERM
+        assert p.stderr.read() == ("muster: warning: received SIGTERM while waiting: "
+                                   "not starting the workload\n")
+        conn.close()
+    finally:
+        kill_if_alive(pid1)
+    p.wait(10)
+
+
+def test_stop_kills_and_reaps_the_prober_when_not_pid1(silent):
+    # as a plain child (a subreaper), muster's own exit shows what it left:
+    # a prober it did not kill and reap would outlive it, as a process or
+    # a zombie
+    url = "tcp://127.0.0.1:%d" % free_tcp_port()
+    p = spawn(["-w", url, "-w", "http://127.0.0.1:%d/" % silent.getsockname()[1],
+               "--wait-timeout", "0", "--", "true"], pid1=False)
+    try:
+        conn, _ = silent.accept()
+        (prober,) = children(p.pid)
+        sandboxed(prober, 0, 0)  # no --user: root's ids, nothing else
+        os.kill(p.pid, signal.SIGINT)
+        assert p.wait(10) == 128 + signal.SIGINT
+        assert not os.path.exists(f"/proc/{prober}")
+        assert p.stderr.read() == ("muster: warning: received SIGINT while waiting: "
+                                   "not starting the workload\n")
+        conn.close()
+    finally:
+        kill_if_alive(p.pid)
+    p.wait(10)
+
+
+def free_tcp_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_muster_health_probes_in_the_sandbox(silent):
+    url = "http://127.0.0.1:%d/" % silent.getsockname()[1]
+    p = spawn(["health", "--timeout", "0", url], pid1=False)
+    try:
+        conn, _ = silent.accept()
+        sandboxed(p.pid, os.getuid(), os.getgid())
+        conn.close()  # EOF instead of an answer
+        assert p.wait(10) == 1
+        assert p.stdout.read().startswith(f"unhealthy: {url} ")
+    finally:
+        kill_if_alive(p.pid)
+    p.wait(10)
+
+
+def test_muster_wait_probes_in_the_sandbox_and_still_stops(silent):
+    url = "http://127.0.0.1:%d/" % silent.getsockname()[1]
+    p = spawn(["wait", "--timeout", "0", url], pid1=False)
+    try:
+        conn, _ = silent.accept()
+        sandboxed(p.pid, os.getuid(), os.getgid())
+        os.kill(p.pid, signal.SIGTERM)  # its signalfd, polled by the wait loop
+        assert p.wait(10) == 128 + signal.SIGTERM
+        assert p.stderr.read() == "muster: warning: stopped by SIGTERM while waiting\n"
+        conn.close()
+    finally:
+        kill_if_alive(p.pid)
+    p.wait(10)
+
+
+def test_ready_probe_runs_in_the_sandbox_as_the_workload(silent, tmp_path):
+    manager = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    manager.bind(str(tmp_path / "notify"))
+    manager.settimeout(10)
+    url = "http://127.0.0.1:%d/" % silent.getsockname()[1]
+    env = clean_env(NOTIFY_SOCKET=str(tmp_path / "notify"), MUSTER_HEALTH_URL=url)
+    p = spawn(["--user", "nobody", "--", "sleep", "30"], env=env)
+    pid1 = pid1_host_pid(p)
+    try:
+        conn, _ = silent.accept()
+        probe = [c for c in children(pid1) if status(c)["Name"] == "muster"]
+        assert len(probe) == 1
+        sandboxed(probe[0], NOBODY.pw_uid, NOBODY.pw_gid)
+        conn.close()
+    finally:
+        kill_if_alive(pid1)
+        manager.close()
+    p.wait(10)
+
+
+def test_file_waits_run_as_the_workload_user(tmp_path):
+    # a path only root can reach: as the workload's user it never exists
+    private = tmp_path / "private"
+    private.mkdir(mode=0o700)
+    (private / "ready").write_text("")
+    url = f"file://{private}/ready"
+    p = spawn(["-w", url, "--wait-timeout", "300ms", "--user", "nobody", "--", "true"])
+    try:
+        assert p.wait(10) == 69
+        err = p.stderr.read()
+        assert err.startswith(f"muster: error: {url} not ready after 0.3"), err
+    finally:
+        kill_if_alive(p.pid)
