@@ -11,7 +11,7 @@ import socket
 
 import pytest
 
-from conftest import clean_env, kill_if_alive, pid1_host_pid, spawn
+from conftest import clean_env, free_port, kill_if_alive, pid1_host_pid, spawn
 
 NOBODY = pwd.getpwnam("nobody")
 SANDBOX = {"CapInh": "0000000000000000", "CapPrm": "0000000000000000",
@@ -102,7 +102,7 @@ def test_stop_kills_and_reaps_the_prober_when_not_pid1(silent):
     # as a plain child (a subreaper), muster's own exit shows what it left:
     # a prober it did not kill and reap would outlive it, as a process or
     # a zombie
-    url = "tcp://127.0.0.1:%d" % free_tcp_port()
+    url = "tcp://127.0.0.1:%d" % free_port()
     p = spawn(["-w", url, "-w", "http://127.0.0.1:%d/" % silent.getsockname()[1],
                "--wait-timeout", "0", "--", "true"], pid1=False)
     try:
@@ -120,18 +120,23 @@ def test_stop_kills_and_reaps_the_prober_when_not_pid1(silent):
     p.wait(10)
 
 
-def free_tcp_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def test_muster_health_probes_in_the_sandbox(silent):
+def held_in_sandbox(silent, cmd):
+    """`muster CMD URL` on the silent listener, once it probes: (process,
+    the accepted connection, URL), its sandbox checked."""
     url = "http://127.0.0.1:%d/" % silent.getsockname()[1]
-    p = spawn(["health", "--timeout", "0", url], pid1=False)
+    p = spawn([cmd, "--timeout", "0", url], pid1=False)
     try:
         conn, _ = silent.accept()
         sandboxed(p.pid, os.getuid(), os.getgid())
+    except BaseException:
+        kill_if_alive(p.pid)
+        raise
+    return p, conn, url
+
+
+def test_muster_health_probes_in_the_sandbox(silent):
+    p, conn, url = held_in_sandbox(silent, "health")
+    try:
         conn.close()  # EOF instead of an answer
         assert p.wait(10) == 1
         assert p.stdout.read().startswith(f"unhealthy: {url} ")
@@ -141,11 +146,8 @@ def test_muster_health_probes_in_the_sandbox(silent):
 
 
 def test_muster_wait_probes_in_the_sandbox_and_still_stops(silent):
-    url = "http://127.0.0.1:%d/" % silent.getsockname()[1]
-    p = spawn(["wait", "--timeout", "0", url], pid1=False)
+    p, conn, _ = held_in_sandbox(silent, "wait")
     try:
-        conn, _ = silent.accept()
-        sandboxed(p.pid, os.getuid(), os.getgid())
         os.kill(p.pid, signal.SIGTERM)  # its signalfd, polled by the wait loop
         assert p.wait(10) == 128 + signal.SIGTERM
         assert p.stderr.read() == "muster: warning: stopped by SIGTERM while waiting\n"
