@@ -8,6 +8,7 @@ import os
 import pwd
 import signal
 import socket
+import time
 
 import pytest
 
@@ -63,14 +64,18 @@ def sockets(pid):
     return out
 
 
-def phase_of(pid1):
-    """(inode, text) of the phase name muster as PID 1 holds."""
+def phase_of(pid1, want, timeout=5.0):
+    """The inode of the phase name muster as PID 1 holds, once its text is
+    `want` (PID 1 publishes what the prober tells it through the pipe)."""
     key = "@muster-phase/%d/" % os.stat(f"/proc/{pid1}/ns/pid").st_ino
-    with open(f"/proc/{pid1}/net/unix") as f:
-        found = [l.split() for l in f if key in l]
-    assert len(found) == 1, found
-    line = " ".join(found[0][7:])
-    return int(found[0][6]), line[len(key):]
+    deadline = time.monotonic() + timeout
+    while True:
+        with open(f"/proc/{pid1}/net/unix") as f:
+            found = [l.split(None, 7) for l in f if key in l]
+        if len(found) == 1 and found[0][7].rstrip("\n") == key + want:
+            return int(found[0][6])
+        assert time.monotonic() < deadline, found
+        time.sleep(0.01)
 
 
 def test_pid1_holds_no_socket_while_the_prober_waits(silent):
@@ -85,9 +90,8 @@ def test_pid1_holds_no_socket_while_the_prober_waits(silent):
             assert f.read().split("\0")[0].endswith("muster")
         # PID 1's one socket is its phase name, bound and never read; the
         # phase came from the prober through the pipe
-        inode, text = phase_of(pid1)
+        inode = phase_of(pid1, f"starting (waiting for {url})")
         assert sockets(pid1) == {inode}
-        assert text == f"starting (waiting for {url})"
         os.kill(pid1, signal.SIGTERM)
         assert p.wait(10) == 128 + signal.SIGTERM
         assert p.stderr.read() == ("muster: warning: received SIGTERM while waiting: "
