@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from conftest import clean_env, free_port, kill_if_alive, pid1_host_pid, spawn
+from conftest import clean_env, free_port, kill_if_alive, pid1_host_pid, read_line, spawn
 
 NOBODY = pwd.getpwnam("nobody")
 SANDBOX = {"CapInh": "0000000000000000", "CapPrm": "0000000000000000",
@@ -167,9 +167,10 @@ def test_ready_probe_runs_in_the_sandbox_as_the_workload(silent, tmp_path):
     manager.settimeout(10)
     url = "http://127.0.0.1:%d/" % silent.getsockname()[1]
     env = clean_env(NOTIFY_SOCKET=str(tmp_path / "notify"), MUSTER_HEALTH_URL=url)
-    p = spawn(["--user", "nobody", "--", "sleep", "30"], env=env)
+    p = spawn(["--user", "nobody", "--", "sh", "-c", "echo started; exec sleep 30"], env=env)
     pid1 = pid1_host_pid(p)
     try:
+        assert read_line(p.stdout) == "started\n"  # the workload is no muster any more
         conn, _ = silent.accept()
         probe = [c for c in children(pid1) if status(c)["Name"] == "muster"]
         assert len(probe) == 1
