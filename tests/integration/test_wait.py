@@ -449,3 +449,15 @@ def test_wait_loads_file_secrets_like_the_main_mode(tmp_path):
                                    "No such file or directory" % (secrets / "missing")]
     finally:
         srv.stop()
+
+
+def test_help_describes_the_wait_deadline():
+    # one flag, two options: wait's --timeout is the wait deadline, not
+    # health's probe time limit (the help showed health's line before)
+    out = run(["wait", "--help"], pid1=False).stdout
+    line = [ln for ln in out.splitlines() if "--timeout" in ln]
+    assert line == ["      --timeout DUR            one deadline for all waits "
+                    "(default 60s; 0 = forever)"]
+    out = run(["health", "--help"], pid1=False).stdout
+    line = [ln for ln in out.splitlines() if "--timeout" in ln]
+    assert line == ["      --timeout DUR            whole probe time limit (default 3s)"]
