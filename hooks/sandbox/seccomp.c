@@ -438,7 +438,15 @@ static const short prober_calls[] = {
     SCMP_SYS(statx),	      SCMP_SYS(stat),	     SCMP_SYS(lstat),	     SCMP_SYS(access),
     SCMP_SYS(faccessat),      SCMP_SYS(lseek),	     SCMP_SYS(fcntl),	     SCMP_SYS(futex),
     SCMP_SYS(rt_sigprocmask), SCMP_SYS(rt_sigreturn), SCMP_SYS(restart_syscall), SCMP_SYS(getpid),
-    SCMP_SYS(gettid),	      SCMP_SYS(exit),	     SCMP_SYS(exit_group)};
+    SCMP_SYS(gettid),	      SCMP_SYS(exit),	     SCMP_SYS(exit_group),
+#ifdef __GLIBC__ /* the unit tests, the sanitizer and valgrind builds */
+    SCMP_SYS(rseq), SCMP_SYS(set_robust_list), /* a new thread's registrations */
+    SCMP_SYS(sendmmsg),				/* the resolver's A and AAAA queries */
+#endif
+#ifdef __SANITIZE_ADDRESS__
+    SCMP_SYS(sigaltstack), SCMP_SYS(sched_getaffinity), /* ASan's _exit(), its threads */
+#endif
+};
 
 /* The calls allowed by one argument: (arg & mask) == val. */
 static const struct {
@@ -481,6 +489,9 @@ int scfilter_enter_prober(void)
 		if (prober_args[i].nr >= 0)
 			r = add(ctx, SCMP_ACT_ALLOW, prober_args[i].nr, 1, &c, "the prober");
 	}
+	/* glibc tries clone3 first, and falls back to clone on ENOSYS only */
+	if (!r)
+		r = add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0, NULL, "clone3");
 	if (!r)
 		r = scfilter_apply(ctx);
 	if (ctx)
