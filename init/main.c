@@ -18,8 +18,6 @@
 #include "hooks/sandbox/drop.h"
 #include "hooks/secrets/expand.h"
 #include "hooks/secrets/secrets.h"
-#include "hooks/wait/trust.h"
-#include "hooks/wait/wait.h"
 #include "init/cmd/config.h"
 #include "init/cmd/health.h"
 #include "init/cmd/wait.h"
