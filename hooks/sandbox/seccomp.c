@@ -43,6 +43,7 @@
 #include <stdbool.h>
 #include <fcntl.h>
 #include <linux/sched.h>
+#include <linux/seccomp.h>
 #include <seccomp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,7 +52,6 @@
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
-#include <linux/seccomp.h>
 #include <unistd.h>
 
 #include "conf/log.h"
@@ -427,21 +427,21 @@ int scfilter_build(const char *spec, void **out)
  * of musl's resolver and of file:// probes, the resolver's thread (futex,
  * clone with CLONE_THREAD).  A negative number: a call this architecture
  * lacks. */
+/* clang-format off */
 static const short prober_calls[] = {
-    SCMP_SYS(read),	      SCMP_SYS(write),	     SCMP_SYS(readv),	     SCMP_SYS(writev),
-    SCMP_SYS(close),	      SCMP_SYS(poll),	     SCMP_SYS(ppoll),	     SCMP_SYS(connect),
-    SCMP_SYS(bind),	      SCMP_SYS(sendto),	     SCMP_SYS(recvfrom),     SCMP_SYS(sendmsg),
-    SCMP_SYS(recvmsg),	      SCMP_SYS(getsockopt),  SCMP_SYS(setsockopt),   SCMP_SYS(getsockname),
-    SCMP_SYS(getpeername),    SCMP_SYS(shutdown),    SCMP_SYS(brk),	     SCMP_SYS(munmap),
-    SCMP_SYS(mremap),	      SCMP_SYS(madvise),     SCMP_SYS(clock_gettime), SCMP_SYS(nanosleep),
-    SCMP_SYS(clock_nanosleep), SCMP_SYS(getrandom),  SCMP_SYS(fstat),	     SCMP_SYS(newfstatat),
-    SCMP_SYS(statx),	      SCMP_SYS(stat),	     SCMP_SYS(lstat),	     SCMP_SYS(access),
-    SCMP_SYS(faccessat),      SCMP_SYS(lseek),	     SCMP_SYS(fcntl),	     SCMP_SYS(futex),
+    SCMP_SYS(read), SCMP_SYS(write), SCMP_SYS(readv), SCMP_SYS(writev), SCMP_SYS(close),
+    SCMP_SYS(poll), SCMP_SYS(ppoll), SCMP_SYS(connect), SCMP_SYS(bind), SCMP_SYS(sendto),
+    SCMP_SYS(recvfrom), SCMP_SYS(sendmsg), SCMP_SYS(recvmsg), SCMP_SYS(getsockopt),
+    SCMP_SYS(setsockopt), SCMP_SYS(getsockname), SCMP_SYS(getpeername), SCMP_SYS(shutdown),
+    SCMP_SYS(brk), SCMP_SYS(munmap), SCMP_SYS(mremap), SCMP_SYS(madvise), SCMP_SYS(clock_gettime),
+    SCMP_SYS(nanosleep), SCMP_SYS(clock_nanosleep), SCMP_SYS(getrandom), SCMP_SYS(fstat),
+    SCMP_SYS(newfstatat), SCMP_SYS(statx), SCMP_SYS(stat), SCMP_SYS(lstat), SCMP_SYS(access),
+    SCMP_SYS(faccessat), SCMP_SYS(lseek), SCMP_SYS(fcntl), SCMP_SYS(futex),
     SCMP_SYS(rt_sigprocmask), SCMP_SYS(rt_sigreturn), SCMP_SYS(restart_syscall), SCMP_SYS(getpid),
-    SCMP_SYS(gettid),	      SCMP_SYS(exit),	     SCMP_SYS(exit_group),
+    SCMP_SYS(gettid), SCMP_SYS(exit), SCMP_SYS(exit_group),
 #ifdef __GLIBC__ /* the unit tests, the sanitizer and valgrind builds */
     SCMP_SYS(rseq), SCMP_SYS(set_robust_list), /* a new thread's registrations */
-    SCMP_SYS(sendmmsg),				/* the resolver's A and AAAA queries */
+    SCMP_SYS(sendmmsg), /* the resolver's A and AAAA queries */
 #endif
 #ifdef __SANITIZE_ADDRESS__
     SCMP_SYS(sigaltstack), SCMP_SYS(sched_getaffinity), /* ASan's _exit(), its threads */
@@ -463,17 +463,18 @@ static const struct {
     {SCMP_SYS(mprotect), 2, PROT_EXEC, 0},
     {SCMP_SYS(clone), CLONE_FLAGS_ARG, CLONE_THREAD, CLONE_THREAD}, /* threads, no fork */
 };
+/* clang-format on */
 
 int scfilter_enter_prober(void)
 {
-	uint32_t kill = SECCOMP_RET_KILL_PROCESS;
+	uint32_t act = SECCOMP_RET_KILL_PROCESS;
 	scmp_filter_ctx ctx;
 	size_t i;
 	int r;
 
 	/* a kernel without seccomp (or qemu-user, valgrind, which lack the
 	 * call): the prober goes on with the rest of its sandbox */
-	if (syscall(SYS_seccomp, SECCOMP_GET_ACTION_AVAIL, 0, &kill) && errno == ENOSYS) {
+	if (syscall(SYS_seccomp, SECCOMP_GET_ACTION_AVAIL, 0, &act) && errno == ENOSYS) {
 		log_debug("no seccomp(2) here: the probes run without their filter");
 		return 0;
 	}
