@@ -8,8 +8,8 @@ import signal
 import subprocess
 import time
 
-from conftest import (EMULATED, MUSTER, SANITIZED, clean_env, fixture, pid1_cmd, pid1_host_pid,
-                      read_line, spawn, start_sigcatch, stop_sigcatch)
+from conftest import (EMULATED, MUSTER, SANITIZED, clean_env, fixture, pid1_cmd,
+                      pid1_host_pid, read_line, spawn, start_sigcatch, stop_sigcatch)
 
 
 def _run_with_stderr(args, stderr, pid1=True, preexec_fn=None, timeout=30):
