@@ -27,7 +27,7 @@ struct tls_settings;
  * (NULL: the defaults) is loaded first, once per run (hooks/wait/trust.h).
  *
  * timeout_ms: the one deadline for all (0 = forever).  abort_fd: an fd
- * (PID 1's signalfd) that becomes readable when muster must stop; it is
+ * (`muster wait`'s signalfd) that becomes readable when muster must stop; it is
  * polled, never read; -1: none.
  *
  * Returns 0 when all are ready, -ETIMEDOUT at the deadline (after one
@@ -41,7 +41,7 @@ int wait_all(const struct strlist *urls, const struct wait_http *http,
 	     int abort_fd);
 
 /* What wait_all_ctl() does when its abort fd is readable, and whom it tells
- * which targets are still awaited (PID 1 during the start). */
+ * which targets are still awaited (the start's prober, for PID 1's phase). */
 struct wait_ctl {
 	int abort_fd; /* polled, never read here; -1: none */
 	/* abort_fd is readable: returns true to end the wait (-ECANCELED),
