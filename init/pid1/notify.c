@@ -51,3 +51,10 @@ void notify_send(const char *msg)
 			     (const struct sockaddr *)&addr, addr_len) < 0)
 		log_debug("cannot notify the service manager: %s", strerror(errno));
 }
+
+void notify_close(void)
+{
+	if (fd >= 0)
+		close(fd);
+	fd = -1;
+}

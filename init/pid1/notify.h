@@ -17,4 +17,8 @@ int notify_enabled(void);
  * debug line, never an error: the service manager is not the workload. */
 void notify_send(const char *msg);
 
+/* In a child of muster that does not exec (the probes): let go of the
+ * socket to the service manager, which is PID 1's to speak through. */
+void notify_close(void);
+
 #endif

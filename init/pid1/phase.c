@@ -102,6 +102,7 @@ void phase_close(void)
 	if (held >= 0)
 		close(held);
 	held = -1;
+	notify_close();
 }
 
 /* One line of /proc/net/unix: "Num: RefCount Protocol Flags Type St Inode

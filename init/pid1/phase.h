@@ -31,7 +31,8 @@ void phase_set(enum phase p, const char *detail);
 void phase_ready(void);
 
 /* In a child of muster that does not exec: let go of the phase name (its
- * copy would keep an outdated one alive). */
+ * copy would keep an outdated one alive) and of the service manager's
+ * socket (notify_close()). */
 void phase_close(void);
 
 /* For `muster health`: the phase of muster as PID 1 of this process's PID

@@ -102,6 +102,38 @@ def test_pid1_holds_no_socket_while_the_prober_waits(silent):
     p.wait(10)
 
 
+def table_inodes(pid, table, col):
+    """The socket inodes /proc/PID/net/TABLE lists (column col)."""
+    with open(f"/proc/{pid}/net/{table}") as f:
+        return {int(l.split()[col]) for l in list(f)[1:]}
+
+
+def test_with_a_service_manager_the_prober_holds_only_its_probe(silent, tmp_path):
+    manager = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    manager.bind(str(tmp_path / "notify"))
+    url = "http://127.0.0.1:%d/" % silent.getsockname()[1]
+    p = spawn(["-w", url, "--wait-timeout", "0", "--", "true"],
+              env=clean_env(NOTIFY_SOCKET=str(tmp_path / "notify")))
+    pid1 = pid1_host_pid(p)
+    try:
+        conn, _ = silent.accept()
+        (prober,) = children(pid1)
+        # PID 1: its phase name and the datagram socket it tells the
+        # manager through, both unix sockets
+        phase = phase_of(pid1, f"starting (waiting for {url})")
+        notify = sockets(pid1) - {phase}
+        assert len(notify) == 1 and notify <= table_inodes(pid1, "unix", 6)
+        # the prober: the one TCP connection of its probe, not PID 1's
+        # socket to the service manager
+        probe = sockets(prober)
+        assert len(probe) == 1 and probe <= table_inodes(prober, "tcp", 9), probe
+        conn.close()
+    finally:
+        kill_if_alive(pid1)
+        manager.close()
+    p.wait(10)
+
+
 def test_stop_kills_and_reaps_the_prober_when_not_pid1(silent):
     # as a plain child (a subreaper), muster's own exit shows what it left:
     # a prober it did not kill and reap would outlive it, as a process or
