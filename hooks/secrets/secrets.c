@@ -20,6 +20,7 @@
 
 #include "conf/log.h"
 #include "conf/file.h"
+#include "conf/redact.h"
 
 extern char **environ;
 
@@ -132,9 +133,11 @@ static void drop_value(char *v, size_t n)
 	free(v);
 }
 
+/* Set a loaded value, known to the redactor first: no byte muster writes
+ * from now on holds it (conf/redact.h). */
 static int set_var(const char *name, const char *value)
 {
-	if (setenv(name, value, 1)) {
+	if (redact_secret_add(value) || setenv(name, value, 1)) {
 		log_error("%s: cannot set: %s", name, strerror(errno));
 		return -EINVAL;
 	}
@@ -347,6 +350,10 @@ int secrets_load(const struct muster_conf *c)
 	}
 	for (i = 0; i < n && !r; i++)
 		r = expand_one(c, &dirs, vars[i]);
+	/* a NAME named with --secret but set directly is one too */
+	for (i = 0; i < c->secret_names.n && !r; i++)
+		if ((r = redact_secret_add(getenv(c->secret_names.v[i].s))))
+			log_error("out of memory loading secrets");
 	for (i = 0; i < n; i++)
 		free(vars[i]);
 	free(vars);

@@ -26,7 +26,7 @@
 /* Print the one line of output and map to the exit code. */
 static int verdict(bool healthy, const char *what)
 {
-	printf("%s: %s\n", healthy ? "healthy" : "unhealthy", what);
+	out_printf(stdout, "%s: %s\n", healthy ? "healthy" : "unhealthy", what);
 	fflush(stdout);
 	return healthy ? 0 : 1;
 }
