@@ -211,22 +211,19 @@ void log_fields(int level, const struct log_field *f, size_t n, const char *fmt,
 void out_printf(FILE *f, const char *fmt, ...)
 {
 	static char pend[4096];
-	static size_t n;
-	char line[sizeof(pend)], *nl;
-	size_t k;
+	size_t n = strlen(pend), k;
+	char *nl;
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(pend + n, sizeof(pend) - n, fmt, ap);
 	va_end(ap);
-	n += strlen(pend + n);
-	/* each whole line (or all of a full buffer), redacted */
-	while ((nl = memchr(pend, '\n', n)) || n + 1 == sizeof(pend)) {
-		k = nl ? (size_t)(nl + 1 - pend) : n;
-		memcpy(line, pend, k);
-		line[k] = '\0';
-		redact_secrets(line, sizeof(line));
-		fputs(line, f);
-		memmove(pend, pend + k, (n -= k) + 1);
-	}
+	/* all that is held, redacted (again: a secret may have been cut
+	 * between two calls); then every whole line, or a full buffer */
+	redact_secrets(pend, sizeof(pend));
+	n = strlen(pend);
+	nl = memrchr(pend, '\n', n);
+	k = nl ? (size_t)(nl + 1 - pend) : n + 1 == sizeof(pend) ? n : 0;
+	fwrite(pend, 1, k, f);
+	memmove(pend, pend + k, n - k + 1);
 }

@@ -207,3 +207,9 @@ void redact_secrets(char *text, size_t size)
 	for (i = 0; i < nsecrets; i++)
 		redact_value(text, size, secrets[i]);
 }
+
+void redact_secrets_forget(void)
+{
+	while (nsecrets)
+		free(secrets[--nsecrets]);
+}

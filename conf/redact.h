@@ -62,4 +62,7 @@ int redact_secret_add(const char *value);
 /* redact_value() for every registered secret, the longest first. */
 void redact_secrets(char *text, size_t size);
 
+/* Forget every registered secret (the tests). */
+void redact_secrets_forget(void);
+
 #endif
