@@ -7,6 +7,8 @@
 #include <string.h>
 #include <strings.h>
 
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
 static int hexval(char c)
 {
 	if (c >= '0' && c <= '9')
@@ -62,15 +64,31 @@ static int kept(const char *s, size_t n, enum redact_text how)
 	return how == REDACT_WRITTEN && is_one_ref(s, n);
 }
 
+/* A copy of s with every loaded secret masked, whole (the redaction by
+ * parts could leave a piece of one: what follows a '#' it holds, say);
+ * NULL: out of memory. */
+static char *masked(const char *s)
+{
+	char *own = strdup(s);
+
+	if (own)
+		redact_secrets(own, strlen(own) + 1);
+	return own;
+}
+
 void redact_url(const char *url, url_scheme_fn *scheme, enum redact_text how, char *out, size_t len)
 {
 	struct url_parts p;
-	const char *pw, *s = url, *q, *eq;
+	char *own;
+	const char *pw, *s, *q, *eq;
 	size_t pos = 0;
 
 	if (!len)
 		return;
 	out[0] = '\0';
+	if ((own = masked(url)))
+		url = own;
+	s = url;
 	url_split(url, &p);
 	/* the text from s on is still to copy; each secret is skipped */
 	pw = password_at(&p, scheme);
@@ -94,28 +112,28 @@ void redact_url(const char *url, url_scheme_fn *scheme, enum redact_text how, ch
 		s = q;
 	}
 	put(out, len, &pos, s, strlen(s));
+	free(own);
 }
 
 void redact_header(const char *hdr, char *out, size_t len)
 {
 	static const char *const shown[] = {"Host", "Accept", "User-Agent", "Content-Type",
 					    "Connection"};
-	const char *colon = strchr(hdr, ':');
-	size_t i, n;
+	char *own = masked(hdr);
+	const char *h = own ? own : hdr, *colon = strchr(h, ':');
+	size_t i = 0, n = colon ? (size_t)(colon - h) : 0;
 
-	if (!colon) {
-		snprintf(out, len, REDACTED);
-		return;
-	}
-	n = (size_t)(colon - hdr);
-	while (n && (hdr[n - 1] == ' ' || hdr[n - 1] == '\t'))
+	while (n && (h[n - 1] == ' ' || h[n - 1] == '\t'))
 		n--;
-	for (i = 0; i < sizeof(shown) / sizeof(shown[0]); i++)
-		if (strlen(shown[i]) == n && !strncasecmp(hdr, shown[i], n)) {
-			snprintf(out, len, "%s", hdr);
-			return;
-		}
-	snprintf(out, len, "%.*s: " REDACTED, (int)n, hdr);
+	while (colon && i < N(shown) && (strlen(shown[i]) != n || strncasecmp(h, shown[i], n)))
+		i++;
+	if (!colon)
+		snprintf(out, len, REDACTED);
+	else if (i < N(shown))
+		snprintf(out, len, "%s", h);
+	else
+		snprintf(out, len, "%.*s: " REDACTED, (int)n, h);
+	free(own);
 }
 
 /* Where the n bytes of secret s end at the start of t, each as itself or,

@@ -199,6 +199,16 @@ static void t_secrets(void **st)
 	strcpy(buf, "error: first line");
 	redact_secrets(buf, 12);
 	assert_string_equal(buf, "error: ***");
+	/* URLs and headers: the secret whole first, then by parts (a '#',
+	 * '?', '@' or ':' in it does not split it) */
+	assert_int_equal(redact_secret_add("c4n/ar?y#s3@cr:e%t"), 0);
+	url_is(REDACT_EXPANDED, "http://h/?k=c4n/ar?y#s3@cr:e%t", "http://h/?k=***");
+	url_is(REDACT_WRITTEN, "http://h/c4n/ar?y#s3@cr:e%t", "http://h/***");
+	url_is(REDACT_WRITTEN, "redis://c4n/ar?y#s3@cr:e%t@h", "redis://***@h");
+	hdr_is("c4n/ar?y#s3@cr:e%t: x", "***: ***");
+	hdr_is("Host: c4n/ar?y#s3@cr:e%t", "Host: ***");
+	redact_secrets_forget();
+	url_is(REDACT_WRITTEN, "http://h/c4n", "http://h/c4n");
 }
 
 int main(void)
