@@ -12,11 +12,15 @@ import json
 import os
 import re
 import shutil
+import signal
+import subprocess
 import tempfile
+import time
+import urllib.parse
 
 import pytest
 
-from conftest import clean_env, free_port, run
+from conftest import MUSTER, clean_env, free_port, kill_if_alive, pid1_host_pid, run, spawn
 from servers import StandIn
 
 CANARY = "c4n/ar?y#s3@cr:e%t \r v4lue"
@@ -189,3 +193,32 @@ def test_config_command(tmp, how, fmt):
     assert "url = http://h/?k=${CANARY} ; command line" in lines
     assert "header = X-Token: *** ; command line" in lines
     assert "header = Accept: *** ; command line" in lines
+
+
+def test_phase_and_log_hold_no_percent_encoded_value(tmp, servers):
+    """The value percent-encoded in a URL (typed so, or placed so): masked in
+    the -vv log and in the phase any user reads (/proc/net/unix), which
+    `muster health` inside the container prints."""
+    opts, env = load("file", tmp)
+    port = servers[1].port
+    url = f"http://127.0.0.1:{port}/" + urllib.parse.quote(CANARY, safe="")
+    p = spawn(opts + ["-vv", "-w", url, "--wait-timeout", "30s", "--", "/bin/true"], env=env)
+    host = pid1_host_pid(p)
+    want = f"unhealthy: starting (waiting for http://127.0.0.1:{port}/***)\n"
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            r = subprocess.run(["nsenter", "-t", str(host), "-p", "-m", MUSTER, "health",
+                                "file:///"], env=clean_env(), capture_output=True, text=True,
+                               timeout=20)
+            if r.stdout == want or time.monotonic() > deadline:
+                break
+            time.sleep(0.05)
+        assert (r.returncode, r.stdout) == (1, want)
+        os.kill(host, signal.SIGTERM)
+        out, err = p.communicate(timeout=10)
+    finally:
+        kill_if_alive(host)
+    assert p.returncode == 128 + signal.SIGTERM
+    assert f"http://127.0.0.1:{port}/***" in err, err
+    clean(subprocess.CompletedProcess(p.args, p.returncode, out, err))
