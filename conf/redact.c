@@ -54,7 +54,8 @@ static void put(char *out, size_t len, size_t *pos, const char *s, size_t n)
 	if (*pos + n >= len)
 		n = len - 1 - *pos;
 	memcpy(out + *pos, s, n);
-	out[*pos += n] = '\0';
+	*pos += n;
+	out[*pos] = '\0';
 }
 
 /* Is the secret [s, s+n) kept as it is?  Only one ${NAME} as written: it names a
@@ -195,8 +196,7 @@ static int add(const char *value, size_t n)
 
 	if (n < REDACT_MIN)
 		return 0;
-	if (!(copy = strndup(value, n)) ||
-	    !(v = realloc(secrets, (nsecrets + 1) * sizeof(*v)))) {
+	if (!(copy = strndup(value, n)) || !(v = realloc(secrets, (nsecrets + 1) * sizeof(*v)))) {
 		free(copy);
 		return -ENOMEM;
 	}

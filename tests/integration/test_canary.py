@@ -11,10 +11,8 @@ its percent-encoded form)."""
 import json
 import os
 import re
-import shutil
 import signal
 import subprocess
-import tempfile
 import time
 import urllib.parse
 
@@ -29,11 +27,8 @@ PIECES = ("c4n", "ar?y", "ar%3F", "s3@cr", "s3%40cr", "cr:e", "v4lue", "4lue")
 
 
 @pytest.fixture
-def tmp():
-    d = tempfile.mkdtemp(prefix="muster-canary-")
-    os.chmod(d, 0o755)
-    yield d
-    shutil.rmtree(d, ignore_errors=True)
+def tmp(tmp_path):
+    return str(tmp_path)
 
 
 def load(how, tmp):

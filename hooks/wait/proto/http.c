@@ -42,7 +42,8 @@ int http_request_build(char *buf, size_t cap, const struct url *u, const struct 
 	for (i = 0; o && i < o->nheaders; i++) {
 		if (!header_ok(o->headers[i])) {
 			redact_header(o->headers[i], shown, sizeof(shown));
-			snprintf(err, errlen, "bad HTTP header '%s': expected 'Name: value'", shown);
+			snprintf(err, errlen, "bad HTTP header '%s': expected 'Name: value'",
+				 shown);
 			return -EINVAL;
 		}
 		if (!strncasecmp(o->headers[i], "host:", 5))
