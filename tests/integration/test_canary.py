@@ -18,7 +18,8 @@ import urllib.parse
 
 import pytest
 
-from conftest import MUSTER, clean_env, free_port, kill_if_alive, pid1_host_pid, run, spawn
+from conftest import (MUSTER, await_blocked, clean_env, free_port, kill_if_alive,
+                      pid1_host_pid, run, spawn)
 from servers import StandIn
 
 CANARY = "c4n/ar?y#s3@cr:e%t \r v4lue"
@@ -210,6 +211,7 @@ def test_phase_and_log_hold_no_percent_encoded_value(tmp, servers):
                 break
             time.sleep(0.05)
         assert (r.returncode, r.stdout) == (1, want)
+        await_blocked(host)
         os.kill(host, signal.SIGTERM)
         out, err = p.communicate(timeout=10)
     finally:
