@@ -32,15 +32,16 @@ enum redact_text {
 	REDACT_EXPANDED, /* after expansion: all of a password is the secret */
 };
 
-/* Copy `url` to `out` (size `len`) with its password redacted; `scheme`
+/* Copy `url` to `out` (size `len`) with every loaded secret masked (whole,
+ * first) and its password and query values redacted; `scheme`
  * (the scheme table) says which schemes read a user information without
  * ':' as a password; NULL, or a scheme it does not know: every such user
  * information is redacted. */
 void redact_url(const char *url, url_scheme_fn *scheme, enum redact_text how, char *out,
 		size_t len);
 
-/* Copy the header line "K: V" to `out` with V redacted unless K is one of
- * the harmless names above. */
+/* Copy the header line "K: V" to `out` with every loaded secret masked and
+ * V redacted unless K is one of the harmless names above. */
 void redact_header(const char *hdr, char *out, size_t len);
 
 /* Replace every occurrence of `secret` (NULL or "": none) in the string
