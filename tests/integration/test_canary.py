@@ -104,18 +104,24 @@ def test_main_mode_malformed_urls(tmp, how, fmt, servers):
     assert not any("started" in m for m in messages(r, fmt))
 
 
+def header_refused(r, fmt, name):
+    """The header the value's CR makes invalid is refused, named without
+    its value: 'bad HTTP header' once sent, or refused at its expansion."""
+    msgs = messages(r, fmt) or [r.stdout]
+    assert any("header" in m and name in m for m in msgs), msgs
+
+
 @pytest.mark.parametrize("fmt", ("text", "json"))
 @pytest.mark.parametrize("how", LOADS)
-def test_main_mode_echo_header_hook_and_command(tmp, how, fmt, servers):
-    """A server that echoes the value, a header the value makes invalid (its
-    CR), the value in a --pre hook and in the command line: all logged at
-    -vv, the wait times out, and the value is *** in each line."""
+def test_main_mode_echo_hook_and_command(tmp, how, fmt, servers):
+    """A server that echoes the value, the value in a --pre hook and in the
+    command line: all logged at -vv, the wait times out, and the value is
+    *** in each line (a CR splits the value: each line of it is masked)."""
     opts, env = load(how, tmp)
     redis, http = servers
     r = clean(run(opts + ["-vv", "--log-format", fmt, "--wait-timeout", "1s",
                           "-w", f"redis://127.0.0.1:{redis.port}",
                           "-w", f"http://127.0.0.1:{http.port}/",
-                          "-H", "Authorization: Bearer ${CANARY}",
                           "--pre", "/bin/true " + CANARY, "--", "/bin/true", CANARY],
                   env=env), fmt)
     assert r.returncode == 69, r.stderr
@@ -123,9 +129,25 @@ def test_main_mode_echo_header_hook_and_command(tmp, how, fmt, servers):
     secs = r"\d+\.\d\ds"
     assert any(re.fullmatch(f"redis://127.0.0.1:{redis.port} not ready after {secs}: "
                             r"ERR bad password \*\*\*\?\*\*\*", m) for m in msgs), msgs
-    assert any(re.fullmatch(f"http://127.0.0.1:{http.port}/ not ready after {secs}: "
-                            r"bad HTTP header 'Authorization: \*\*\*': "
-                            r"expected 'Name: value'", m) for m in msgs), msgs
+    assert any(re.fullmatch(f"http://127.0.0.1:{http.port}/ not ready after {secs}: HTTP 503",
+                            m) for m in msgs), msgs
+
+
+@pytest.mark.parametrize("fmt", ("text", "json"))
+@pytest.mark.parametrize("how", LOADS)
+def test_header_with_cr(tmp, how, fmt, servers):
+    """-H with ${CANARY}: its CR makes the header invalid, in the main mode
+    and in `muster wait`, and the message names the header, not the value."""
+    opts, env = load(how, tmp)
+    url = f"http://127.0.0.1:{servers[1].port}/"
+    for mode in ([], ["wait"]):
+        tail = [url] if mode else ["-w", url, "--", "/bin/true"]
+        r = clean(run(mode + opts + ["-vv", "--log-format", fmt,
+                                     "--timeout" if mode else "--wait-timeout", "1s",
+                                     "-H", "Authorization: Bearer ${CANARY}"] + tail,
+                      env=env), fmt)
+        assert r.returncode in (64, 69), r.stderr
+        header_refused(r, fmt, "Authorization")
 
 
 @pytest.mark.parametrize("fmt", ("text", "json"))
@@ -135,21 +157,15 @@ def test_wait_command(tmp, how, fmt, servers):
     opts, env = load(how, tmp)
     redis, http = servers
     r = clean(run(["wait"] + opts + ["-vv", "--log-format", fmt, "--timeout", "1s",
-                                     "-H", "X-Token: ${CANARY}",
                                      f"redis://:${{CANARY}}x@127.0.0.1:{redis.port}",
                                      f"http://127.0.0.1:{http.port}/?k=${{CANARY}}"],
                   env=env), fmt)
     assert r.returncode in (64, 69), r.stderr
     r = clean(run(["wait"] + opts + ["-vv", "--log-format", fmt, "--timeout", "1s",
-                                     "-H", "X-Token: ${CANARY}",
-                                     f"redis://127.0.0.1:{redis.port}",
-                                     f"http://127.0.0.1:{http.port}/"], env=env), fmt)
-    assert r.returncode == 69, r.stderr
-    assert r.stdout == ""
+                                     f"redis://127.0.0.1:{redis.port}"], env=env), fmt)
+    assert (r.returncode, r.stdout) == (69, ""), r.stderr
     msgs = messages(r, fmt)
     assert any(m.endswith("ERR bad password ***?***") for m in msgs), msgs
-    assert any(m.endswith("bad HTTP header 'X-Token: ***': expected 'Name: value'")
-               for m in msgs), msgs
 
 
 @pytest.mark.parametrize("how", LOADS)
@@ -163,9 +179,8 @@ def test_health_command(tmp, how, servers):
         1, f"unhealthy: redis://127.0.0.1:{redis.port} ERR bad password ***?***\n", "")
     r = clean(run(["health"] + opts + ["-H", "X-Token: ${CANARY}",
                                        f"http://127.0.0.1:{http.port}/"], env=env))
-    assert (r.returncode, r.stdout, r.stderr) == (
-        1, f"unhealthy: http://127.0.0.1:{http.port}/ bad HTTP header 'X-Token: ***': "
-        "expected 'Name: value'\n", "")
+    assert r.returncode == 1 and r.stdout.startswith("unhealthy: "), r.stdout
+    header_refused(r, "text", "X-Token")
     for url in (f"http://127.0.0.1:{http.port}/p/${{CANARY}}?k=${{CANARY}}",
                 f"redis://:${{CANARY}}@127.0.0.1:{free_port()}"):
         r = clean(run(["health"] + opts + [url], env=env))
