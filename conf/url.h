@@ -56,7 +56,7 @@ struct url {
 	char *user;			 /* NULL: none */
 	char *password;			 /* secret: never log; NULL: none */
 	char *path;    /* request target, database name or local path; NULL: none */
-	char *display; /* the URL with its password redacted (conf/redact.h), for logs */
+	char *display; /* the URL as written, its password redacted (conf/redact.h) */
 };
 
 /* Where the parts of a URL's text are, found without judging them (any
