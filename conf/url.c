@@ -160,8 +160,7 @@ static const char *parse_local(const struct cx *c, const char *rest)
 }
 
 /* A user, password or database name: percent-decoded; empty: none. */
-static const char *part(const struct cx *c, const char *s, size_t len, const char *bad,
-			char **dst)
+static const char *part(const struct cx *c, const char *s, size_t len, const char *bad, char **dst)
 {
 	const char *why = place(c, s, len, P_DECODE, bad, dst);
 
@@ -297,8 +296,8 @@ static const char *parse_tail(const struct cx *c, const char *t)
 }
 
 /* The parse proper; display is s redacted, whole. */
-static int parse(const char *s, const char *display, struct cx *c, url_scheme_fn *scheme,
-		 char *err, size_t errlen)
+static int parse(const char *s, const char *display, struct cx *c, url_scheme_fn *scheme, char *err,
+		 size_t errlen)
 {
 	struct url *u = c->u;
 	struct url_parts p;
@@ -341,8 +340,8 @@ static int parse(const char *s, const char *display, struct cx *c, url_scheme_fn
 	return -EINVAL;
 }
 
-int url_parse_refs(const char *s, url_scheme_fn *scheme, url_ref_fn *ref, struct url *u,
-		   char *err, size_t errlen)
+int url_parse_refs(const char *s, url_scheme_fn *scheme, url_ref_fn *ref, struct url *u, char *err,
+		   size_t errlen)
 {
 	/* the display form is never cut short: a long URL keeps its "***"
 	 * (the redaction can add 3 bytes over an empty password) */

@@ -92,8 +92,8 @@ typedef int url_ref_fn(const char *s, size_t *len, const char **val, char *err, 
  * (http) a value is percent-encoded, all but A-Z a-z 0-9 - . _ ~; in
  * host[:port] it must read as one (it is checked as host[:port]).  The
  * display form and every message show the URL as written, redacted. */
-int url_parse_refs(const char *s, url_scheme_fn *scheme, url_ref_fn *ref, struct url *u,
-		   char *err, size_t errlen);
+int url_parse_refs(const char *s, url_scheme_fn *scheme, url_ref_fn *ref, struct url *u, char *err,
+		   size_t errlen);
 void url_free(struct url *u);
 
 #endif

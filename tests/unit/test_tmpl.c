@@ -45,8 +45,9 @@ static void bad(const char *s, const char *want)
  * with a space: placed whole, never read as syntax. */
 static void t_password_of_any_bytes(void **st)
 {
-	static const char *const pw[] = {"ab/cd", "ab?cd", "ab#cd", "ab@cd", "ab:cd",
-					 "ab%41cd", "ab cd", "ab/cd?e#f@g:h%i j", "}${PW}"};
+	static const char *const pw[] = {"ab/cd", "ab?cd",   "ab#cd", "ab@cd",
+					 "ab:cd", "ab%41cd", "ab cd", "ab/cd?e#f@g:h%i j",
+					 "}${PW}"};
 	struct url u;
 	size_t i;
 
@@ -230,8 +231,7 @@ static void t_headers(void **st)
 	assert_string_equal(v[0], "X-${TOK_T}: Bearer a:b ${X}.");
 	probe_headers_free(v, 1);
 	setenv("TOK_T", "abc\r\nX-Evil: 1", 1);
-	assert_int_equal(headers("Authorization: Bearer ${TOK_T}", &v, why, sizeof(why)),
-			 -EINVAL);
+	assert_int_equal(headers("Authorization: Bearer ${TOK_T}", &v, why, sizeof(why)), -EINVAL);
 	assert_string_equal(why, "header Authorization: the value of ${TOK_T} holds a line break");
 	assert_null(v);
 	setenv("TOK_T", "abc\n", 1);
