@@ -102,8 +102,9 @@ int open_beneath(int dirfd, const char *path)
 			break;
 		} else if (depth == BENEATH_DEPTH) {
 			r = -ENAMETOOLONG;
-		} else if ((held[depth + 1] = openat(held[depth], p, O_PATH | O_DIRECTORY |
-								    O_NOFOLLOW | O_CLOEXEC)) < 0) {
+		} else if ((held[depth + 1] =
+				openat(held[depth], p,
+				       O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0) {
 			r = -errno;
 		} else {
 			depth++;

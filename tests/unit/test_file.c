@@ -216,7 +216,7 @@ static void t_beneath_refused(void **st)
 		mk(deep, ""); /* below top: "d", "d/d", ... */
 		strcat(deep, "/d");
 	}
-	deep[strlen(deep) - 2] = '\0'; /* 33 d's */
+	deep[strlen(deep) - 2] = '\0';			      /* 33 d's */
 	assert_int_equal(open_beneath(topfd, deep), -EINVAL); /* a directory */
 	strcat(deep, "/x");
 	assert_int_equal(open_beneath(topfd, deep), -ENAMETOOLONG);

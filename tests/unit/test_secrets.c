@@ -360,8 +360,8 @@ static void test_env_dir(void **s)
 	assert_null(getenv("FIFO"));
 	put("other/root-only", "hunter2", 7, 0600);
 	assert_int_equal(symlink(at("other/root-only"), at("envd/LEAK")), 0);
-	snprintf(want, sizeof(want), "muster: error: LEAK: %s leads outside %s\n",
-		 at("envd/LEAK"), at("envd"));
+	snprintf(want, sizeof(want), "muster: error: LEAK: %s leads outside %s\n", at("envd/LEAK"),
+		 at("envd"));
 	refused(&c, want);
 	assert_null(getenv("LEAK"));
 	unlink(at("envd/LEAK"));
