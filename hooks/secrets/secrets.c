@@ -218,20 +218,23 @@ static int env_dir_load(const char *dir)
 	size_t n = 0, i;
 	int r = 0;
 
-	if (!d) {
-		log_error("--env-dir %s: %s", dir, strerror(errno));
-		return FAILED;
-	}
+	if (d)
+		errno = 0; /* else opendir's, for readdir's below */
 	/* dot files: ".", "..", and Kubernetes' ..data machinery */
-	while (!r && (e = readdir(d)))
+	while (d && !r && (e = readdir(d)))
 		if (e->d_name[0] != '.')
 			r = push(&names, &n, e->d_name, strlen(e->d_name));
+	if (!r && errno) {
+		log_error("--env-dir %s: %s", dir, strerror(errno));
+		r = FAILED;
+	}
 	if (n)
 		qsort(names, n, sizeof(*names), by_name);
 	for (i = 0; i < n && !r; i++)
 		r = env_file_load(dirfd(d), dir, names[i]);
 	strv_free(names, n);
-	closedir(d);
+	if (d)
+		closedir(d);
 	return r;
 }
 
@@ -250,7 +253,10 @@ static struct sdir *sdirs_stat(const struct strlist *given)
 
 	for (size_t i = 0; d && i < given->n; i++) {
 		d[i].path = given->v[i].s;
-		d[i].err = stat(d[i].path, &st) ? errno : 0;
+		if (stat(d[i].path, &st)) {
+			d[i].err = errno;
+			continue;
+		}
 		d[i].dev = st.st_dev;
 		d[i].ino = st.st_ino;
 	}
