@@ -216,16 +216,20 @@ static int env_dir_load(const char *dir)
 	struct dirent *e;
 	char **names = NULL;
 	size_t n = 0, i;
-	int r = 0;
+	int r = 0, err = d ? 0 : errno;
 
-	if (d)
-		errno = 0; /* else opendir's, for readdir's below */
-	/* dot files: ".", "..", and Kubernetes' ..data machinery */
-	while (d && !r && (e = readdir(d)))
+	while (d && !r) {
+		errno = 0;
+		if (!(e = readdir(d))) {
+			err = errno; /* 0: the end */
+			break;
+		}
+		/* dot files: ".", "..", and Kubernetes' ..data machinery */
 		if (e->d_name[0] != '.')
 			r = push(&names, &n, e->d_name, strlen(e->d_name));
-	if (!r && errno) {
-		log_error("--env-dir %s: %s", dir, strerror(errno));
+	}
+	if (err) {
+		log_error("--env-dir %s: %s", dir, strerror(err));
 		r = FAILED;
 	}
 	if (n)
