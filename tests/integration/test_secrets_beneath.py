@@ -16,7 +16,7 @@ import subprocess
 
 import pytest
 
-from conftest import MUSTER, clean_env, run
+from conftest import MUSTER, SANITIZED, clean_env, run
 
 ROOT_ONLY = "hunter2-root-only"
 K8S = "..2024_01_01_00_00_00.123456789"
@@ -206,6 +206,7 @@ def test_main_mode_refuses(leak):
     refused(environ(args, env), line)
 
 
+@pytest.mark.skipif(SANITIZED, reason="LeakSanitizer needs /proc (/proc/PID/task) at exit")
 def test_without_proc(tmp):
     """No /proc (a FROM-scratch container before anything mounts it): the
     walk needs none; a Kubernetes volume loads, a link out is refused."""
