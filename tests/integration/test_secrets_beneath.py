@@ -4,12 +4,13 @@ directory; a link that leads outside is refused (exit 78, one line naming
 the variable and the file, never the content), in every mode that loads
 secrets: the main one (as PID 1), `wait`, `config` and `health`.
 
-No test swaps a link between a check and the open: there is no such gap to
-race.  The file is opened by a walk on directory fds (conf/file.c's
+No test here races a link swap against muster: there is no check-then-open
+gap to race.  The file is opened by a walk on directory fds (conf/file.c's
 open_beneath): each symlink is read from the directory fd it lies in and its
 target walked by the same rules, everything else is opened with O_NOFOLLOW,
 so a link swapped in meanwhile makes the open fail instead of being
-followed, and what was checked is the fd that is read."""
+followed, and what was checked is the fd that is read (the unit test
+t_beneath_swap in tests/unit/test_file.c plays that swap deterministically)."""
 import os
 import socket
 import subprocess

@@ -88,6 +88,20 @@ static void t_open_regular(void **st)
 
 /* --- open_beneath: a tree in a temporary directory --- */
 
+/* readlinkat() as the walk sees it: `swapped` names an entry that is
+ * reported as no symlink, as if a link replaced it right after the look. */
+ssize_t __real_readlinkat(int dirfd, const char *path, char *buf, size_t len);
+static const char *swapped;
+
+ssize_t __wrap_readlinkat(int dirfd, const char *path, char *buf, size_t len)
+{
+	if (swapped && !strcmp(path, swapped)) {
+		errno = EINVAL;
+		return -1;
+	}
+	return __real_readlinkat(dirfd, path, buf, len);
+}
+
 static char top[64];
 static int topfd, within; /* within: the dir `top`/in, the one walked beneath */
 
@@ -226,6 +240,21 @@ static void t_beneath_refused(void **st)
 	assert_int_equal(fd_count(), fds);
 }
 
+/* A link that appears between the look (readlinkat: not a link) and the
+ * open is never followed: the open (O_NOFOLLOW) fails instead. */
+static void t_beneath_swap(void **st)
+{
+	int fds = fd_count();
+
+	swapped = "abs"; /* -> /etc/passwd, as the last component */
+	beneath("abs", NULL, -ELOOP);
+	swapped = "subdir"; /* -> sub/, as a directory on the way */
+	beneath("subdir/g", NULL, -ENOTDIR);
+	swapped = NULL;
+	beneath("subdir/g", "in/sub/g", 0);
+	assert_int_equal(fd_count(), fds);
+}
+
 static void t_beneath_fifo(void **st)
 {
 	char p[128];
@@ -243,6 +272,7 @@ int main(void)
 	    cmocka_unit_test(t_open_regular),
 	    cmocka_unit_test_setup_teardown(t_beneath_inside, tree_up, tree_down),
 	    cmocka_unit_test_setup_teardown(t_beneath_refused, tree_up, tree_down),
+	    cmocka_unit_test_setup_teardown(t_beneath_swap, tree_up, tree_down),
 	    cmocka_unit_test_setup_teardown(t_beneath_fifo, tree_up, tree_down),
 	};
 
