@@ -291,7 +291,7 @@ install: $(MUSTER_BIN)
 # The static musl release binary (issue 6).  The third-party libraries are
 # built once per ARCH into $(TP)/ by packaging/build-third-party.sh, and
 # cmocka for musl into $(TP)/test/ when a foreign ARCH's unit tests need it.
-$(TP)/.done: packaging/build-third-party.sh
+$(TP)/.done: packaging/build-third-party.sh packaging/libseccomp-one-arch.patch
 	ARCH=$(ARCH) sh packaging/build-third-party.sh $(TP)
 	@touch $@
 third-party: $(TP)/.done

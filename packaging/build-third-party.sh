@@ -13,8 +13,9 @@
 # Result: OUTDIR/musl/include and
 # OUTDIR/musl/lib/{libseccomp,libinih,libbearssl}.a,
 # and OUTDIR/manifest: one line per library linked into muster, musl
-# included, "NAME SOURCE-PACKAGE VERSION LICENCE", the Debian source
-# version actually built (the SBOM and `muster --version` are made from it).
+# included, "NAME SOURCE-PACKAGE VERSION LICENCE [PATCH SHA256]", the Debian
+# source version actually built and the patch muster applied to it, if any
+# (the SBOM and `muster --version` are made from it).
 # cmocka goes to OUTDIR/test/ and is not in the manifest.
 # Idempotent: a library already built and recorded is not rebuilt; the
 # sources are fetched once into OUTDIR/src (never committed).
@@ -79,17 +80,19 @@ if [ ! -e "$KINC/asm" ]; then
 fi
 mkdir -p "$SRC" "$PREFIX/lib" "$PREFIX/include"
 
-# record NAME SOURCE-PACKAGE VERSION LICENCE: NAME's line in the manifest
-# (replacing an older one), once NAME is built.
+# record NAME SOURCE-PACKAGE VERSION LICENCE [PATCH SHA256]: NAME's line
+# in the manifest (replacing an older one), once NAME is built; PATCH is
+# the file (from the repository root) applied to the source package.
 record() {
 	touch "$MANIFEST"
-	{ grep -v "^$1 " "$MANIFEST" || true; echo "$1 $2 $3 $4"; } | LC_ALL=C sort >"$MANIFEST.new"
+	{ grep -v "^$1 " "$MANIFEST" || true; echo "$*"; } | LC_ALL=C sort >"$MANIFEST.new"
 	mv "$MANIFEST.new" "$MANIFEST"
 }
 
-# recorded NAME FILE: FILE is built and NAME is in the manifest
+# recorded NAME FILE [END]: FILE is built and NAME is in the manifest (its
+# line ending with END)
 recorded() {
-	[ -f "$2" ] && grep -qs "^$1 " "$MANIFEST"
+	[ -f "$2" ] && grep -qs "^$1 .*${3:-}\$" "$MANIFEST"
 }
 
 # dsc_version PKG: the Debian version of the source package PKG in $SRC
@@ -142,28 +145,47 @@ fetch() {
 	echo "$d"
 }
 
-# autotools_build DIR [CONFIGURE ARGS]: configure out of tree, static only.
+# autotools_build DIR CPPFLAGS [CONFIGURE ARGS]: configure out of tree,
+# static only, with CPPFLAGS_TP and CPPFLAGS.
 autotools_build() {
 	dir=$1
-	shift
+	cppflags="$CPPFLAGS_TP $2"
+	shift 2
 	b=$dir/_musl
 	rm -rf "$b" # configured afresh: no stale prefix or flags from an older tree
 	mkdir -p "$b"
 	say "configure $(basename "$dir") (CC=$CC, static)"
 	# shellcheck disable=SC2086
-	(cd "$b" && CC="$CC" CPPFLAGS="$CPPFLAGS_TP" CFLAGS="$CFLAGS_TP" ../configure -q --prefix="$PREFIX" \
+	(cd "$b" && CC="$CC" CPPFLAGS="$cppflags" CFLAGS="$CFLAGS_TP" ../configure -q --prefix="$PREFIX" \
 		$HOST_OPT --enable-static --disable-shared "$@" >/dev/null)
 }
 
+# libseccomp with muster's patch (packaging/libseccomp-one-arch.patch, its
+# header says why): the syscall table holds only ARCH's column, 27 KB less
+# in the x86_64 binary; ARCH resolves every name and number as before,
+# every other architecture nothing (muster's filters are for the native
+# architecture only; a call of another one is killed, SCMP_FLTATR_ACT_BADARCH).
+# The tree is unpacked afresh from the .dsc before the patch is applied,
+# and the manifest line ends with the patch's name and SHA-256: the SBOM
+# says what was modified, and a changed patch rebuilds the library.
+SECCOMP_PATCH=$(cd "$(dirname "$0")" && pwd)/libseccomp-one-arch.patch
 build_seccomp() {
-	recorded libseccomp "$PREFIX/lib/libseccomp.a" && { say "libseccomp.a: cached"; return 0; }
+	patch_sha=$(sha256sum "$SECCOMP_PATCH" | cut -d' ' -f1)
+	recorded libseccomp "$PREFIX/lib/libseccomp.a" " packaging/libseccomp-one-arch.patch $patch_sha" &&
+		{ say "libseccomp.a: cached"; return 0; }
 	d=$(fetch libseccomp)
-	autotools_build "$d" --disable-python
-	say "make libseccomp"
-	make -s -C "$d/_musl/src" -j"$JOBS" >/dev/null
+	dsc=$(ls "$SRC"/libseccomp_*.dsc | LC_ALL=C sort | tail -n 1)
+	rm -rf "$d"
+	(cd "$SRC" && dpkg-source -q -x "$dsc" "$d" >/dev/null 2>&1) || { say "dpkg-source -x $dsc failed"; exit 1; }
+	say "patch libseccomp: $(basename "$SECCOMP_PATCH")"
+	patch -s -p1 -d "$d" <"$SECCOMP_PATCH"
+	autotools_build "$d" "-DSCMP_TABLE_ARCH=$ARCH" --disable-python
+	say "make libseccomp (syscall table: $ARCH only)"
+	SCMP_TABLE_ARCH=$ARCH make -s -C "$d/_musl/src" -j"$JOBS" >/dev/null
 	make -s -C "$d/_musl/src" install >/dev/null
 	make -s -C "$d/_musl/include" install >/dev/null
-	record libseccomp libseccomp "$(dsc_version libseccomp)" LGPL-2.1-only
+	record libseccomp libseccomp "$(dsc_version libseccomp)" LGPL-2.1-only \
+		packaging/libseccomp-one-arch.patch "$patch_sha"
 }
 
 # inih: Debian's libinih.a for ARCH (libinih-dev:arm64 through multiarch)
