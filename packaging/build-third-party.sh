@@ -161,10 +161,12 @@ autotools_build() {
 }
 
 # libseccomp with muster's patch (packaging/libseccomp-one-arch.patch, its
-# header says why): the syscall table holds only ARCH's column, 27 KB less
-# in the x86_64 binary; ARCH resolves every name and number as before,
-# every other architecture nothing (muster's filters are for the native
-# architecture only; a call of another one is killed, SCMP_FLTATR_ACT_BADARCH).
+# header says why): the syscall table holds only ARCH's column, in shorts
+# (27 KB less in the x86_64 binary), and gperf finds a name through an
+# array instead of a switch (8 KB less).  ARCH resolves every name and
+# number as before, every other architecture nothing: muster's filters
+# hold the native architecture only (a call of another one is killed,
+# SCMP_FLTATR_ACT_BADARCH) and it resolves only SCMP_ARCH_NATIVE's names.
 # The tree is unpacked afresh from the .dsc before the patch is applied,
 # and the manifest line ends with the patch's name and SHA-256: the SBOM
 # says what was modified, and a changed patch rebuilds the library.
