@@ -73,7 +73,7 @@ static void test_names_and_numbers(void **s)
 		free(back);
 		native += nr >= 0;
 	}
-	assert_true(native > 100);
+	assert_true(native >= 90); /* the 90 calls every architecture has, at least */
 	assert_int_equal(seccomp_syscall_resolve_name("nosuchcall"), __NR_SCMP_ERROR);
 	assert_int_equal(seccomp_syscall_resolve_name(""), __NR_SCMP_ERROR);
 	assert_null(seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, 100000));
