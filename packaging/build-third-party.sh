@@ -192,13 +192,30 @@ build_seccomp() {
 
 # inih: Debian's libinih.a for ARCH (libinih-dev:arm64 through multiarch)
 # is plain C calling only libc functions that musl also has (fopen64, fgets,
-# __ctype_b_loc, ...), so it links as it is.  Set INIH_FROM_SOURCE=1 to
-# build it from `apt-get source libinih` instead.
+# __ctype_b_loc, ...), so it links as it is, but for its unwind tables
+# (.eh_frame, 316 bytes of the binary's rodata): nothing in muster unwinds
+# (C, no C++ exceptions, no backtraces), and the other libraries are built
+# without them, so the copy loses them (objcopy -R .eh_frame, idempotent,
+# also on a cached copy).  Set INIH_FROM_SOURCE=1 to build it from
+# `apt-get source libinih` instead.
+# no_unwind_tables ARCHIVE: without .eh_frame, deterministic (-D); only
+# when it has one, so a cached archive keeps its time
+no_unwind_tables() {
+	if "$ARCH-linux-gnu-objdump" -h "$1" | grep -q ' \.eh_frame '; then
+		"$ARCH-linux-gnu-objcopy" -D -R .eh_frame "$1"
+	fi
+}
+
 build_inih() {
-	recorded inih "$PREFIX/lib/libinih.a" && { say "libinih.a: cached"; return 0; }
+	if recorded inih "$PREFIX/lib/libinih.a"; then
+		say "libinih.a: cached"
+		no_unwind_tables "$PREFIX/lib/libinih.a"
+		return 0
+	fi
 	if [ "${INIH_FROM_SOURCE:-0}" != 1 ] && [ -f "/usr/lib/$MULTIARCH/libinih.a" ]; then
-		say "libinih.a: Debian's /usr/lib/$MULTIARCH/libinih.a, as it is"
+		say "libinih.a: Debian's /usr/lib/$MULTIARCH/libinih.a, without unwind tables"
 		cp "/usr/lib/$MULTIARCH/libinih.a" "$PREFIX/lib/libinih.a"
+		no_unwind_tables "$PREFIX/lib/libinih.a"
 		cp /usr/include/ini.h "$PREFIX/include/ini.h"
 		record inih libinih "$(dpkg-query -W -f='${source:Version}' "libinih-dev:$DEB_ARCH")" BSD-3-Clause
 		return 0
