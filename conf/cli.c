@@ -145,7 +145,8 @@ void conf_usage(unsigned mode)
 		else
 			snprintf(flag, sizeof(flag), "    --%s%s%s", d->lopt, d->arg ? " " : "",
 				 d->arg ? d->arg : "");
-		printf("  %-28s %s\n", flag, d->help);
+		/* wait's --timeout is the wait deadline: its help, not health's */
+		printf("  %-28s %s\n", flag, conf_options[mode_alias(d->id, mode)].help);
 	}
 	printf("  %-28s %s\n  %-28s %s\n", "-h, --help", "show this help", "    --version",
 	       "show the version");

@@ -147,6 +147,27 @@ def pid1_host_pid(proc, timeout=5.0):
     raise AssertionError("muster did not start")
 
 
+def await_blocked(pid, sig=15, timeout=10.0):
+    """Wait until muster (pid) blocks sig (SigBlk in /proc/PID/status):
+    muster blocks every signal first thing, so a signal sent after this is
+    queued for its signalfd, never lost to a default action (or dropped, as
+    PID 1).  Name: muster's own, not unshare's child before its exec (which
+    also blocks INT and TERM for a moment)."""
+    import time
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with open(f"/proc/{pid}/status") as f:
+                st = dict(ln.split(":", 1) for ln in f if ":" in ln)
+            if (st["Name"].strip() == "muster" and
+                    int(st["SigBlk"], 16) >> (sig - 1) & 1):
+                return
+        except FileNotFoundError:
+            pass
+        time.sleep(0.01)
+    raise AssertionError(f"pid {pid} did not block signal {sig}")
+
+
 def kill_if_alive(pid, sig=9):
     """Clean-up after a test: signal pid unless it has already exited
     (a test that asserted on the way out may have ended it already)."""

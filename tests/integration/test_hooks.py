@@ -5,7 +5,8 @@ import signal
 import subprocess
 import time
 
-from conftest import clean_env, fixture, free_port, pid1_host_pid, read_line, run, spawn
+from conftest import (await_blocked, clean_env, fixture, free_port, pid1_host_pid, read_line,
+                      run, spawn)
 
 
 def test_hooks_run_in_order_before_workload(tmp_path):
@@ -78,7 +79,7 @@ def test_stop_signal_during_waits_exits_without_workload():
     port = free_port()
     p = spawn(["-w", f"tcp://127.0.0.1:{port}", "--", "echo", "workload"])
     host = pid1_host_pid(p)
-    time.sleep(0.3)
+    await_blocked(host, signal.SIGUSR1)
     os.kill(host, signal.SIGUSR1)  # nothing to forward to yet: ignored
     time.sleep(0.1)
     assert p.poll() is None

@@ -13,11 +13,10 @@ import os
 import shutil
 import signal
 import subprocess
-import time
 
 import pytest
 
-from conftest import clean_env, free_port
+from conftest import clean_env, free_port, read_line
 from servers import StandIn
 
 DYN = os.environ.get("MUSTER_DYN", os.path.abspath("build/dyn/muster"))
@@ -128,11 +127,15 @@ def test_unresolvable_name_times_out(tmp_path):
 
 
 def test_stop_signal_during_wait(tmp_path):
-    p = subprocess.Popen(vg_cmd(tmp_path, ["-w", f"tcp://127.0.0.1:{free_port()}",
+    port = free_port()
+    p = subprocess.Popen(vg_cmd(tmp_path, ["-v", "-w", f"tcp://127.0.0.1:{port}",
                                            "--wait-timeout", "60s", "--", "true"], pid1=False),
                          env=clean_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                          text=True)
-    time.sleep(2.0)  # valgrind's start-up, then muster is waiting
+    # the first refused attempt: muster's signals are blocked, it is waiting
+    first = read_line(p.stderr, timeout=60)
+    assert first == f"muster: not ready: tcp://127.0.0.1:{port}: connect to " \
+                    f"127.0.0.1:{port}: connection refused\n", first
     p.send_signal(signal.SIGTERM)
     _, err = p.communicate(timeout=30)
     assert p.returncode == 128 + signal.SIGTERM, err

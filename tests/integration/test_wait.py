@@ -14,7 +14,7 @@ import time
 
 import pytest
 
-from conftest import clean_env, free_port, run, spawn
+from conftest import await_blocked, clean_env, free_port, pid1_host_pid, run, spawn
 from servers import DnsServer, PostgresServer, RedisServer, StandIn
 
 PG_57P03 = (b"E\0\0\0\x3eSFATAL\0VFATAL\0C57P03\0"
@@ -203,7 +203,9 @@ def test_http_statuses(reply, ok, detail):
     # keep-alive stand-in: it never closes, muster must not wait for EOF
     s = StandIn(reply, hold=True)
     try:
-        r = run(wait_args("http://127.0.0.1:%d/healthz?x=1" % s.port, timeout="1s"),
+        # a not-ok answer waits the whole timeout: long enough that a busy
+        # machine still gets the first answer in before the deadline
+        r = run(wait_args("http://127.0.0.1:%d/healthz?x=1" % s.port, timeout="2500ms"),
                 pid1=False)
         assert r.returncode == (0 if ok else 69), r.stderr
         if not ok:
@@ -351,7 +353,7 @@ def test_unset_variable_in_url_and_no_url():
 @pytest.mark.parametrize("sig,code", [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
 def test_signal_aborts_wait(sig, code):
     p = spawn(wait_args("tcp://127.0.0.1:%d" % free_port(), timeout="0"), pid1=False)
-    time.sleep(0.3)
+    await_blocked(p.pid, sig)
     assert p.poll() is None
     p.send_signal(sig)
     out, err = p.communicate(timeout=5)
@@ -363,9 +365,8 @@ def test_signal_aborts_wait(sig, code):
 def test_signal_aborts_wait_as_pid1():
     p = spawn(wait_args("tcp://127.0.0.1:%d" % free_port(), timeout="0"), pid1=True)
     try:
-        time.sleep(0.3)
-        with open("/proc/%d/task/%d/children" % (p.pid, p.pid)) as f:
-            muster_pid = int(f.read().split()[0])  # unshare's child: PID 1 inside
+        muster_pid = pid1_host_pid(p)  # unshare's child: PID 1 inside
+        await_blocked(muster_pid)
         os.kill(muster_pid, signal.SIGTERM)
         out, err = p.communicate(timeout=5)
         assert p.returncode == 143
@@ -448,3 +449,15 @@ def test_wait_loads_file_secrets_like_the_main_mode(tmp_path):
                                    "No such file or directory" % (secrets / "missing")]
     finally:
         srv.stop()
+
+
+def test_help_describes_the_wait_deadline():
+    # one flag, two options: wait's --timeout is the wait deadline, not
+    # health's probe time limit (the help showed health's line before)
+    out = run(["wait", "--help"], pid1=False).stdout
+    line = [ln for ln in out.splitlines() if "--timeout" in ln]
+    assert line == ["      --timeout DUR            one deadline for all waits "
+                    "(default 60s; 0 = forever)"]
+    out = run(["health", "--help"], pid1=False).stdout
+    line = [ln for ln in out.splitlines() if "--timeout" in ln]
+    assert line == ["      --timeout DUR            whole probe time limit (default 3s)"]
