@@ -39,8 +39,9 @@ int http_request_build(char *buf, size_t cap, const struct url *u, const struct 
 
 	for (i = 0; o && i < o->nheaders; i++) {
 		if (!header_ok(o->headers[i])) {
-			snprintf(err, errlen, "bad HTTP header '%s': expected 'Name: value'",
-				 o->headers[i]);
+			/* the name only: the value may hold a secret */
+			snprintf(err, errlen, "bad HTTP header '%.*s': expected 'Name: value'",
+				 (int)strcspn(o->headers[i], ":"), o->headers[i]);
 			return -EINVAL;
 		}
 		if (!strncasecmp(o->headers[i], "host:", 5))
