@@ -28,16 +28,16 @@ static void put_src(const struct muster_conf *c, enum opt_id id, int src, int li
 {
 	switch (src) {
 	case SRC_FILE:
-		fprintf(out, " ; %s:%d\n", c->file ? c->file : "?", line);
+		out_printf(out, " ; %s:%d\n", c->file ? c->file : "?", line);
 		break;
 	case SRC_ENV:
-		fprintf(out, " ; env %s\n", conf_options[id].env);
+		out_printf(out, " ; env %s\n", conf_options[id].env);
 		break;
 	case SRC_CLI:
-		fprintf(out, " ; command line\n");
+		out_printf(out, " ; command line\n");
 		break;
 	default:
-		fprintf(out, " ; default\n");
+		out_printf(out, " ; default\n");
 		break;
 	}
 }
@@ -132,19 +132,19 @@ static void option(const struct muster_conf *c, enum opt_id id, const char *pref
 
 		for (i = 0; i < l->n; i++) {
 			redact(id, l->v[i].s, scheme, v, sizeof(v));
-			fprintf(out, "%s%s = %s", prefix, key, v);
+			out_printf(out, "%s%s = %s", prefix, key, v);
 			put_src(c, id, l->v[i].src, l->v[i].line, out);
 		}
 		if (!l->n)
-			fprintf(out, "# %s =\n", key);
+			out_printf(out, "# %s =\n", key);
 		return;
 	}
 	scalar(c, d, v, sizeof(v));
 	if (!v[0]) {
-		fprintf(out, "# %s =\n", key);
+		out_printf(out, "# %s =\n", key);
 		return;
 	}
-	fprintf(out, "%s%s = %s", prefix, key, v);
+	out_printf(out, "%s%s = %s", prefix, key, v);
 	put_src(c, id, c->src[id], c->line[id], out);
 }
 
@@ -156,11 +156,11 @@ static void hooks(const struct muster_conf *c, FILE *out)
 	for (i = 0; i < c->nhooks; i++) {
 		const struct hook_def *h = &c->hooks[i];
 
-		fprintf(out, "\n[hook %s] ; %s:%d\n", h->name, c->file ? c->file : "?", h->line);
-		fprintf(out, "exec = %s\n", h->exec ? h->exec : "");
+		out_printf(out, "\n[hook %s] ; %s:%d\n", h->name, c->file ? c->file : "?", h->line);
+		out_printf(out, "exec = %s\n", h->exec ? h->exec : "");
 		if (h->timeout_ms >= 0) {
 			conf_fmt_duration(h->timeout_ms, t, sizeof(t));
-			fprintf(out, "timeout = %s\n", t);
+			out_printf(out, "timeout = %s\n", t);
 		}
 	}
 }
@@ -171,18 +171,18 @@ void conf_dump(const struct muster_conf *c, url_scheme_fn *scheme, FILE *out)
 	size_t ndone = 0, k;
 	int i, j;
 
-	fprintf(out, "# muster %s: effective configuration\n", MUSTER_VERSION);
+	out_printf(out, "# muster %s: effective configuration\n", MUSTER_VERSION);
 	if (c->config_path)
-		fprintf(out, "# config = %s", c->config_path);
+		out_printf(out, "# config = %s", c->config_path);
 	else
-		fprintf(out, "# config = %s", c->file ? c->file : "(none)");
+		out_printf(out, "# config = %s", c->file ? c->file : "(none)");
 	put_src(c, OPT_CONFIG, c->src[OPT_CONFIG], 0, out);
 	option(c, OPT_PRE, "# ", scheme, out);
 	if (c->argc > 0) {
-		fprintf(out, "# command =");
+		out_printf(out, "# command =");
 		for (i = 0; i < c->argc; i++)
-			fprintf(out, " %s", c->argv[i]);
-		fprintf(out, "\n");
+			out_printf(out, " %s", c->argv[i]);
+		out_printf(out, "\n");
 	}
 	/* sections in the order the table first names them */
 	for (i = 0; i < OPT_COUNT; i++) {
@@ -195,7 +195,7 @@ void conf_dump(const struct muster_conf *c, url_scheme_fn *scheme, FILE *out)
 		if (k < ndone)
 			continue;
 		done[ndone++] = sec;
-		fprintf(out, "\n[%s]\n", sec);
+		out_printf(out, "\n[%s]\n", sec);
 		for (j = i; j < OPT_COUNT; j++)
 			if (conf_options[j].section && !strcmp(conf_options[j].section, sec))
 				option(c, (enum opt_id)j, "", scheme, out);

@@ -1,4 +1,5 @@
-/* log.c - one line per event on stderr. */
+/* log.c - one line per event on stderr; what the commands print on
+ * stdout.  Every byte goes through the redactor first. */
 #include "conf/log.h"
 
 #include <errno.h>
@@ -8,6 +9,8 @@
 #include <strings.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "conf/redact.h"
 
 static int cur_level = LOG_INFO;
 static int cur_format = LOGF_TEXT;
@@ -124,14 +127,19 @@ static size_t put_fields(char *out, size_t pos, size_t cap, const struct log_fie
 {
 	size_t i;
 
+	char v[512];
+
 	for (i = 0; i < n && pos + 40 < cap; i++) {
 		pos += (size_t)snprintf(out + pos, cap - pos, ",\"%s\":", f[i].key);
 		if (!f[i].str) {
 			pos += (size_t)snprintf(out + pos, cap - pos, "%lld", f[i].num);
 			continue;
 		}
+		/* redacted before escaping, which could hide a secret */
+		snprintf(v, sizeof(v), "%s", f[i].str);
+		redact_secrets(v, sizeof(v));
 		out[pos++] = '"';
-		pos = put_escaped(out, pos, cap - 2, f[i].str, 1);
+		pos = put_escaped(out, pos, cap - 2, v, 1);
 		out[pos++] = '"';
 	}
 	return pos;
@@ -144,6 +152,7 @@ static void vlog(int level, const struct log_field *f, size_t n, const char *fmt
 	int saved = errno;
 
 	vsnprintf(msg, sizeof(msg), fmt, ap);
+	redact_secrets(msg, sizeof(msg));
 	if (cur_format == LOGF_JSON) {
 		struct timespec ts;
 		struct tm tm;
@@ -197,4 +206,24 @@ void log_fields(int level, const struct log_field *f, size_t n, const char *fmt,
 	va_start(ap, fmt);
 	vlog(level, f, n, fmt, ap);
 	va_end(ap);
+}
+
+void out_printf(FILE *f, const char *fmt, ...)
+{
+	static char pend[4096];
+	size_t n = strlen(pend), k;
+	char *nl;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(pend + n, sizeof(pend) - n, fmt, ap);
+	va_end(ap);
+	/* all that is held, redacted (again: a secret may have been cut
+	 * between two calls); then every whole line, or a full buffer */
+	redact_secrets(pend, sizeof(pend));
+	n = strlen(pend);
+	nl = memrchr(pend, '\n', n);
+	k = nl ? (size_t)(nl + 1 - pend) : n + 1 == sizeof(pend) ? n : 0;
+	fwrite(pend, 1, k, f);
+	memmove(pend, pend + k, n - k + 1);
 }

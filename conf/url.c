@@ -2,8 +2,10 @@
  * Pure: no I/O, no logs.
  *
  * Hosts are names ([A-Za-z0-9._-]) or IPv6 literals in brackets.  User,
- * password and database name are percent-decoded.  `display` is the URL
- * with its password redacted; error messages only ever show `display`. */
+ * password and database name are percent-decoded.  A template's ${NAME}
+ * references are replaced inside each part once the text is split (see
+ * url_parse_refs()).  `display` is the URL as written with its password
+ * redacted; error messages only ever show `display`. */
 #include "conf/url.h"
 
 #include <errno.h>
@@ -42,40 +44,78 @@ static int hexval(char c)
 	return -1;
 }
 
-/* Percent-decode [s, s+len) into a new string; NULL on a bad escape or %00. */
-static char *pct_decode(const char *s, size_t len, int *bad)
-{
-	char *d = malloc(len + 1), *o = d;
-	size_t i;
-
-	*bad = 0;
-	if (!d)
-		return NULL;
-	for (i = 0; i < len; i++) {
-		if (s[i] == '%') {
-			int h = -1;
-
-			if (i + 2 < len && hexval(s[i + 1]) >= 0 && hexval(s[i + 2]) >= 0)
-				h = hexval(s[i + 1]) * 16 + hexval(s[i + 2]);
-			if (h <= 0) {
-				*bad = 1;
-				free(d);
-				return NULL;
-			}
-			*o++ = (char)h;
-			i += 2;
-		} else {
-			*o++ = s[i];
-		}
-	}
-	*o = '\0';
-	return d;
-}
-
 static int host_char(char c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
 	       c == '.' || c == '-' || c == '_';
+}
+
+/* The parse: the URL it fills, where ${NAME} values come from. */
+struct cx {
+	struct url *u;
+	url_ref_fn *ref; /* NULL: "${" is text like any other */
+	char *err;	 /* where ref says why a reference is bad */
+	size_t errlen;
+};
+
+/* What place() does with the text as written, and with a value. */
+enum place {
+	P_RAW,	  /* both as they are */
+	P_DECODE, /* %XX decoded; values as they are */
+	P_ENCODE, /* text as it is; values percent-encoded */
+};
+
+static const char ref_failed[] = "a bad ${NAME}"; /* cx.err says why */
+
+/* The part [s, s+len) into a new string *out, each ${NAME} in it replaced
+ * by its value: data, never read as URL syntax.  Returns NULL or why not
+ * (`bad`: a bad %-escape or %00). */
+static const char *place(const struct cx *c, const char *s, size_t len, enum place how,
+			 const char *bad, char **out)
+{
+	size_t cap = len + 1, o = 0, i = 0, rl;
+	char *d = malloc(cap), *nd;
+	const char *v, *why = NULL;
+
+	while (d && !why && i < len) {
+		if (c->ref && s[i] == '$' && s[i + 1] == '{') {
+			if (c->ref(s + i, &rl, &v, c->err, c->errlen)) {
+				why = ref_failed;
+				break;
+			}
+			nd = realloc(d, cap += strlen(v) * 3);
+			if (!nd)
+				break;
+			for (d = nd, i += rl; *v; v++)
+				if (how == P_ENCODE && !host_char(*v) && *v != '~') {
+					d[o++] = '%';
+					d[o++] = "0123456789ABCDEF"[(unsigned char)*v >> 4];
+					d[o++] = "0123456789ABCDEF"[*v & 15];
+				} else {
+					d[o++] = *v;
+				}
+		} else if (how == P_DECODE && s[i] == '%') {
+			int h = -1;
+
+			if (i + 2 < len && hexval(s[i + 1]) >= 0 && hexval(s[i + 2]) >= 0)
+				h = hexval(s[i + 1]) * 16 + hexval(s[i + 2]);
+			if (h <= 0)
+				why = bad;
+			d[o++] = (char)h;
+			i += 3;
+		} else {
+			d[o++] = s[i++];
+		}
+	}
+	if (d && !why && i >= len) {
+		d[o] = '\0';
+		*out = d;
+		return NULL;
+	}
+	if (d)
+		explicit_bzero(d, o);
+	free(d);
+	return why ? why : "out of memory";
 }
 
 static int fail(char *err, size_t errlen, const char *display, const char *why)
@@ -107,36 +147,44 @@ static const char *refused(const char *why)
 }
 
 /* SCHEME:///path: everything after "://". */
-static const char *parse_local(struct url *u, const char *rest)
+static const char *parse_local(const struct cx *c, const char *rest)
 {
-	if (*rest != '/')
-		return refused(u->syntax->bad_path);
-	if (rest[1] == '\0' && u->syntax->empty_path)
-		return u->syntax->empty_path;
-	u->path = strdup(rest);
-	return u->path ? NULL : "out of memory";
+	const struct url_syntax *syn = c->u->syntax;
+	const char *why = place(c, rest, strlen(rest), P_RAW, NULL, &c->u->path);
+
+	if (why)
+		return why;
+	if (*c->u->path != '/')
+		return refused(syn->bad_path);
+	return c->u->path[1] == '\0' ? syn->empty_path : NULL;
 }
 
-static const char *parse_userinfo(struct url *u, const char *s, size_t len)
+/* A user, password or database name: percent-decoded; empty: none. */
+static const char *part(const struct cx *c, const char *s, size_t len, const char *bad, char **dst)
 {
-	const char *colon = memchr(s, ':', len);
-	int bad = 0;
+	const char *why = place(c, s, len, P_DECODE, bad, dst);
+
+	if (!why && !**dst) {
+		free(*dst);
+		*dst = NULL;
+	}
+	return why;
+}
+
+static const char *parse_userinfo(const struct cx *c, const char *s, size_t len)
+{
+	struct url *u = c->u;
+	const char *colon = memchr(s, ':', len), *why;
 
 	if (u->syntax->userinfo == URL_NO_USERINFO)
 		return refused(u->syntax->no_userinfo);
-	if (colon) {
-		if (colon > s && !(u->user = pct_decode(s, (size_t)(colon - s), &bad)))
-			return bad ? "bad %-escape in the user name" : "out of memory";
-		if (colon + 1 < s + len &&
-		    !(u->password = pct_decode(colon + 1, len - (size_t)(colon - s) - 1, &bad)))
-			return bad ? "bad %-escape in the password" : "out of memory";
-	} else if (len) {
-		char **dst = u->syntax->userinfo == URL_PASSWORD_FIRST ? &u->password : &u->user;
-
-		if (!(*dst = pct_decode(s, len, &bad)))
-			return bad ? "bad %-escape in the user information" : "out of memory";
-	}
-	return NULL;
+	if (!colon)
+		return part(c, s, len, "bad %-escape in the user information",
+			    u->syntax->userinfo == URL_PASSWORD_FIRST ? &u->password : &u->user);
+	why = part(c, s, (size_t)(colon - s), "bad %-escape in the user name", &u->user);
+	return why ? why
+		   : part(c, colon + 1, len - (size_t)(colon - s) - 1,
+			  "bad %-escape in the password", &u->password);
 }
 
 static const char *parse_hostport(struct url *u, const char *s, size_t len)
@@ -194,104 +242,124 @@ static const char *parse_hostport(struct url *u, const char *s, size_t len)
 	return NULL;
 }
 
-/* A request target: path and query as written, "/" when empty. */
-static const char *parse_target(struct url *u, const char *t, size_t plen)
+/* A request target: path and query as written, values percent-encoded;
+ * "/" first. */
+static const char *parse_target(const struct cx *c, const char *t, size_t plen)
 {
-	if (!plen) {
-		u->path = strdup("/");
-	} else if (*t == '?') {
-		u->path = malloc(plen + 2);
-		if (u->path) {
-			u->path[0] = '/';
-			memcpy(u->path + 1, t, plen);
-			u->path[plen + 1] = '\0';
+	char *p;
+	const char *why = place(c, t, plen, P_ENCODE, NULL, &p);
+
+	if (why)
+		return why;
+	if (*p != '/') {
+		c->u->path = malloc(strlen(p) + 2);
+		if (c->u->path) {
+			c->u->path[0] = '/';
+			strcpy(c->u->path + 1, p);
 		}
-	} else {
-		u->path = strndup(t, plen);
+		free(p);
+		return c->u->path ? NULL : "out of memory";
 	}
-	for (size_t i = 0; u->path && u->path[i]; i++)
-		if ((unsigned char)u->path[i] <= ' ' || u->path[i] == 0x7f)
-			return "space or control character in the path";
-	return u->path ? NULL : "out of memory";
+	c->u->path = p;
+	return NULL;
 }
 
 /* Whatever follows host[:port]: "" or "/..." (with ?query). */
-static const char *parse_tail(struct url *u, const char *t)
+static const char *parse_tail(const struct cx *c, const char *t)
 {
-	size_t plen = strcspn(t, "#"), dlen = strcspn(t, "?#"), i;
-	int bad = 0;
+	const struct url_syntax *syn = c->u->syntax;
+	size_t plen = strcspn(t, "#"), dlen = strcspn(t, "?#");
+	const char *why = NULL;
+	char *n;
 
-	switch (u->syntax->path) {
+	switch (syn->path) {
 	case URL_PATH_NONE:
 		if (plen && !(plen == 1 && *t == '/'))
-			return refused(u->syntax->bad_path);
+			return refused(syn->bad_path);
 		return NULL;
 	case URL_PATH_TARGET:
-		return parse_target(u, t, plen);
+		return parse_target(c, t, plen);
 	case URL_PATH_DBNAME:
-		if (dlen > 1 && !(u->path = pct_decode(t + 1, dlen - 1, &bad)))
-			return bad ? "bad %-escape in the database name" : "out of memory";
-		return NULL;
+		return dlen > 1 ? part(c, t + 1, dlen - 1, "bad %-escape in the database name",
+				       &c->u->path)
+				: NULL;
 	case URL_PATH_DBNUMBER:
-		for (i = 1; i < dlen; i++)
-			if (t[i] < '0' || t[i] > '9')
-				return refused(u->syntax->bad_path);
-		return NULL;
+		if (dlen && !(why = place(c, t + 1, dlen - 1, P_RAW, NULL, &n))) {
+			if (strspn(n, "0123456789") != strlen(n))
+				why = refused(syn->bad_path);
+			free(n);
+		}
+		return why;
 	default:
 		return NULL;
 	}
 }
 
 /* The parse proper; display is s redacted, whole. */
-static int parse(const char *s, const char *display, url_scheme_fn *scheme, struct url *u,
-		 char *err, size_t errlen)
+static int parse(const char *s, const char *display, struct cx *c, url_scheme_fn *scheme, char *err,
+		 size_t errlen)
 {
+	struct url *u = c->u;
 	struct url_parts p;
-	const char *why = NULL, *c, *hp;
-	char unknown[200];
+	const char *why = NULL, *q, *hp;
+	char unknown[200], *hostport = NULL;
+	size_t n;
 
 	if (!*s)
 		return fail(err, errlen, display, "empty URL");
-	for (c = s; *c; c++)
-		if ((unsigned char)*c < ' ' || *c == 0x7f || *c == ' ')
+	for (q = s; *q; q++)
+		if ((unsigned char)*q < ' ' || *q == 0x7f || *q == ' ')
 			return fail(err, errlen, display, "space or control character in the URL");
 	url_split(s, &p);
 	u->syntax = scheme(p.scheme, p.scheme_len, unknown, sizeof(unknown));
 	if (!u->syntax)
 		return fail(err, errlen, display, unknown);
 	if (u->syntax->path == URL_PATH_LOCAL) {
-		why = parse_local(u, p.auth);
+		why = parse_local(c, p.auth);
 	} else {
 		hp = p.at ? p.at + 1 : p.auth;
 		if (p.at)
-			why = parse_userinfo(u, p.auth, (size_t)(p.at - p.auth));
+			why = parse_userinfo(c, p.auth, (size_t)(p.at - p.auth));
 		if (!why)
-			why = parse_hostport(u, hp, (size_t)(p.auth_end - hp));
+			why = place(c, hp, (size_t)(p.auth_end - hp), P_RAW, NULL, &hostport);
 		if (!why)
-			why = parse_tail(u, p.auth_end);
+			why = parse_hostport(u, hostport, strlen(hostport));
+		free(hostport);
+		if (!why)
+			why = parse_tail(c, p.auth_end);
 	}
 	if (!why && !(u->display = strdup(display)))
 		why = "out of memory";
-	if (why) {
-		url_free(u);
+	if (!why)
+		return 0;
+	url_free(u);
+	if (why != ref_failed)
 		return fail(err, errlen, display, why);
-	}
-	return 0;
+	n = strlen(err);
+	snprintf(err + n, errlen - n, " in URL '%s'", display);
+	return -EINVAL;
 }
 
-int url_parse(const char *s, url_scheme_fn *scheme, struct url *u, char *err, size_t errlen)
+int url_parse_refs(const char *s, url_scheme_fn *scheme, url_ref_fn *ref, struct url *u, char *err,
+		   size_t errlen)
 {
 	/* the display form is never cut short: a long URL keeps its "***"
 	 * (the redaction can add 3 bytes over an empty password) */
 	size_t n = (s ? strlen(s) : 0) + 8;
 	char *display = malloc(n);
+	struct cx c = {u, ref, err, errlen};
 	int r;
 
 	memset(u, 0, sizeof(*u));
 	if (!display)
 		return fail(err, errlen, "", "out of memory");
-	redact_url(s ? s : "", scheme, REDACT_EXPANDED, display, n);
-	r = parse(s ? s : "", display, scheme, u, err, errlen);
+	redact_url(s ? s : "", scheme, ref ? REDACT_WRITTEN : REDACT_EXPANDED, display, n);
+	r = parse(s ? s : "", display, &c, scheme, err, errlen);
 	free(display);
 	return r;
+}
+
+int url_parse(const char *s, url_scheme_fn *scheme, struct url *u, char *err, size_t errlen)
+{
+	return url_parse_refs(s, scheme, NULL, u, err, errlen);
 }

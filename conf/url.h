@@ -56,7 +56,7 @@ struct url {
 	char *user;			 /* NULL: none */
 	char *password;			 /* secret: never log; NULL: none */
 	char *path;    /* request target, database name or local path; NULL: none */
-	char *display; /* the URL with its password redacted (conf/redact.h), for logs */
+	char *display; /* the URL as written, its password redacted (conf/redact.h) */
 };
 
 /* Where the parts of a URL's text are, found without judging them (any
@@ -76,6 +76,24 @@ void url_split(const char *s, struct url_parts *p);
  * error returns -EINVAL and writes a one-line reason to err that names the
  * URL by its display form (never with its password). */
 int url_parse(const char *s, url_scheme_fn *scheme, struct url *u, char *err, size_t errlen);
+
+/* s points at "${": store how many bytes the reference takes and its
+ * variable's value; or return -EINVAL after writing to err why not (naming
+ * the variable, never a value).  hooks/secrets/expand.h's expand_ref(). */
+typedef int url_ref_fn(const char *s, size_t *len, const char **val, char *err, size_t errlen);
+
+/* url_parse() of a URL template: `s` as written, its ${NAME} references
+ * (ref) not yet replaced.  The text is parsed first; then, inside each part
+ * that takes them (user, password, host[:port], path, query), every
+ * reference is replaced by its value, taken as is: whatever bytes it
+ * holds are data of that part, never read as URL syntax ('/', '?', '#',
+ * '@', ':', '%' included).  Literal text keeps its URL meaning (%XX in a
+ * user, password or database name is decoded).  In a request target
+ * (http) a value is percent-encoded, all but A-Z a-z 0-9 - . _ ~; in
+ * host[:port] it must read as one (it is checked as host[:port]).  The
+ * display form and every message show the URL as written, redacted. */
+int url_parse_refs(const char *s, url_scheme_fn *scheme, url_ref_fn *ref, struct url *u, char *err,
+		   size_t errlen);
 void url_free(struct url *u);
 
 #endif

@@ -13,8 +13,9 @@
 # Result: OUTDIR/musl/include and
 # OUTDIR/musl/lib/{libseccomp,libinih,libbearssl}.a,
 # and OUTDIR/manifest: one line per library linked into muster, musl
-# included, "NAME SOURCE-PACKAGE VERSION LICENCE", the Debian source
-# version actually built (the SBOM and `muster --version` are made from it).
+# included, "NAME SOURCE-PACKAGE VERSION LICENCE [PATCH SHA256]", the Debian
+# source version actually built and the patch muster applied to it, if any
+# (the SBOM and `muster --version` are made from it).
 # cmocka goes to OUTDIR/test/ and is not in the manifest.
 # Idempotent: a library already built and recorded is not rebuilt; the
 # sources are fetched once into OUTDIR/src (never committed).
@@ -79,17 +80,19 @@ if [ ! -e "$KINC/asm" ]; then
 fi
 mkdir -p "$SRC" "$PREFIX/lib" "$PREFIX/include"
 
-# record NAME SOURCE-PACKAGE VERSION LICENCE: NAME's line in the manifest
-# (replacing an older one), once NAME is built.
+# record NAME SOURCE-PACKAGE VERSION LICENCE [PATCH SHA256]: NAME's line
+# in the manifest (replacing an older one), once NAME is built; PATCH is
+# the file (from the repository root) applied to the source package.
 record() {
 	touch "$MANIFEST"
-	{ grep -v "^$1 " "$MANIFEST" || true; echo "$1 $2 $3 $4"; } | LC_ALL=C sort >"$MANIFEST.new"
+	{ grep -v "^$1 " "$MANIFEST" || true; echo "$*"; } | LC_ALL=C sort >"$MANIFEST.new"
 	mv "$MANIFEST.new" "$MANIFEST"
 }
 
-# recorded NAME FILE: FILE is built and NAME is in the manifest
+# recorded NAME FILE [END]: FILE is built and NAME is in the manifest (its
+# line ending with END)
 recorded() {
-	[ -f "$2" ] && grep -qs "^$1 " "$MANIFEST"
+	[ -f "$2" ] && grep -qs "^$1 .*${3:-}\$" "$MANIFEST"
 }
 
 # dsc_version PKG: the Debian version of the source package PKG in $SRC
@@ -142,39 +145,77 @@ fetch() {
 	echo "$d"
 }
 
-# autotools_build DIR [CONFIGURE ARGS]: configure out of tree, static only.
+# autotools_build DIR CPPFLAGS [CONFIGURE ARGS]: configure out of tree,
+# static only, with CPPFLAGS_TP and CPPFLAGS.
 autotools_build() {
 	dir=$1
-	shift
+	cppflags="$CPPFLAGS_TP $2"
+	shift 2
 	b=$dir/_musl
 	rm -rf "$b" # configured afresh: no stale prefix or flags from an older tree
 	mkdir -p "$b"
 	say "configure $(basename "$dir") (CC=$CC, static)"
 	# shellcheck disable=SC2086
-	(cd "$b" && CC="$CC" CPPFLAGS="$CPPFLAGS_TP" CFLAGS="$CFLAGS_TP" ../configure -q --prefix="$PREFIX" \
+	(cd "$b" && CC="$CC" CPPFLAGS="$cppflags" CFLAGS="$CFLAGS_TP" ../configure -q --prefix="$PREFIX" \
 		$HOST_OPT --enable-static --disable-shared "$@" >/dev/null)
 }
 
+# libseccomp with muster's patch (packaging/libseccomp-one-arch.patch, its
+# header says why): the syscall table holds only ARCH's column, in shorts
+# (27 KB less in the x86_64 binary), and gperf finds a name through an
+# array instead of a switch (8 KB less).  ARCH resolves every name and
+# number as before, every other architecture nothing: muster's filters
+# hold the native architecture only (a call of another one is killed,
+# SCMP_FLTATR_ACT_BADARCH) and it resolves only SCMP_ARCH_NATIVE's names.
+# The tree is unpacked afresh from the .dsc before the patch is applied,
+# and the manifest line ends with the patch's name and SHA-256: the SBOM
+# says what was modified, and a changed patch rebuilds the library.
+SECCOMP_PATCH=$(cd "$(dirname "$0")" && pwd)/libseccomp-one-arch.patch
 build_seccomp() {
-	recorded libseccomp "$PREFIX/lib/libseccomp.a" && { say "libseccomp.a: cached"; return 0; }
+	patch_sha=$(sha256sum "$SECCOMP_PATCH" | cut -d' ' -f1)
+	recorded libseccomp "$PREFIX/lib/libseccomp.a" " packaging/libseccomp-one-arch.patch $patch_sha" &&
+		{ say "libseccomp.a: cached"; return 0; }
 	d=$(fetch libseccomp)
-	autotools_build "$d" --disable-python
-	say "make libseccomp"
-	make -s -C "$d/_musl/src" -j"$JOBS" >/dev/null
+	dsc=$(ls "$SRC"/libseccomp_*.dsc | LC_ALL=C sort | tail -n 1)
+	rm -rf "$d"
+	(cd "$SRC" && dpkg-source -q -x "$dsc" "$d" >/dev/null 2>&1) || { say "dpkg-source -x $dsc failed"; exit 1; }
+	say "patch libseccomp: $(basename "$SECCOMP_PATCH")"
+	patch -s -p1 -d "$d" <"$SECCOMP_PATCH"
+	autotools_build "$d" "-DSCMP_TABLE_ARCH=$ARCH" --disable-python
+	say "make libseccomp (syscall table: $ARCH only)"
+	SCMP_TABLE_ARCH=$ARCH make -s -C "$d/_musl/src" -j"$JOBS" >/dev/null
 	make -s -C "$d/_musl/src" install >/dev/null
 	make -s -C "$d/_musl/include" install >/dev/null
-	record libseccomp libseccomp "$(dsc_version libseccomp)" LGPL-2.1-only
+	record libseccomp libseccomp "$(dsc_version libseccomp)" LGPL-2.1-only \
+		packaging/libseccomp-one-arch.patch "$patch_sha"
 }
 
 # inih: Debian's libinih.a for ARCH (libinih-dev:arm64 through multiarch)
 # is plain C calling only libc functions that musl also has (fopen64, fgets,
-# __ctype_b_loc, ...), so it links as it is.  Set INIH_FROM_SOURCE=1 to
-# build it from `apt-get source libinih` instead.
+# __ctype_b_loc, ...), so it links as it is, but for its unwind tables
+# (.eh_frame, 316 bytes of the binary's rodata): nothing in muster unwinds
+# (C, no C++ exceptions, no backtraces), and the other libraries are built
+# without them, so the copy loses them (objcopy -R .eh_frame, idempotent,
+# also on a cached copy).  Set INIH_FROM_SOURCE=1 to build it from
+# `apt-get source libinih` instead.
+# no_unwind_tables ARCHIVE: without .eh_frame, deterministic (-D); only
+# when it has one, so a cached archive keeps its time
+no_unwind_tables() {
+	if "$ARCH-linux-gnu-objdump" -h "$1" | grep -q ' \.eh_frame '; then
+		"$ARCH-linux-gnu-objcopy" -D -R .eh_frame "$1"
+	fi
+}
+
 build_inih() {
-	recorded inih "$PREFIX/lib/libinih.a" && { say "libinih.a: cached"; return 0; }
+	if recorded inih "$PREFIX/lib/libinih.a"; then
+		say "libinih.a: cached"
+		no_unwind_tables "$PREFIX/lib/libinih.a"
+		return 0
+	fi
 	if [ "${INIH_FROM_SOURCE:-0}" != 1 ] && [ -f "/usr/lib/$MULTIARCH/libinih.a" ]; then
-		say "libinih.a: Debian's /usr/lib/$MULTIARCH/libinih.a, as it is"
+		say "libinih.a: Debian's /usr/lib/$MULTIARCH/libinih.a, without unwind tables"
 		cp "/usr/lib/$MULTIARCH/libinih.a" "$PREFIX/lib/libinih.a"
+		no_unwind_tables "$PREFIX/lib/libinih.a"
 		cp /usr/include/ini.h "$PREFIX/include/ini.h"
 		record inih libinih "$(dpkg-query -W -f='${source:Version}' "libinih-dev:$DEB_ARCH")" BSD-3-Clause
 		return 0

@@ -45,7 +45,8 @@ int expand_ref(const char *s, size_t *len, const char **val, char *err, size_t e
 	return 0;
 }
 
-int expand_vars(const char *in, char **out, char *err, size_t errlen)
+/* expand_vars(); one_line: a value holding CR or LF is refused. */
+static int expand(const char *in, char **out, char *err, size_t errlen, int one_line)
 {
 	size_t cap = strlen(in) + 1, o = 0, i = 0;
 	char *buf = malloc(cap), *nb;
@@ -62,15 +63,17 @@ int expand_vars(const char *in, char **out, char *err, size_t errlen)
 			continue;
 		}
 		r = expand_ref(in + i, &len, &val, err, errlen);
-		if (r) {
-			free(buf);
-			return r;
+		if (!r && one_line && strpbrk(val, "\r\n")) {
+			snprintf(err, errlen, "the value of %.*s holds a line break", (int)len,
+				 in + i);
+			r = -EINVAL;
 		}
-		vl = strlen(val);
-		nb = realloc(buf, cap += vl);
+		vl = r ? 0 : strlen(val);
+		nb = r ? NULL : realloc(buf, cap += vl);
 		if (!nb) {
+			explicit_bzero(buf, o);
 			free(buf);
-			return -ENOMEM;
+			return r ? r : -ENOMEM;
 		}
 		buf = nb;
 		memcpy(buf + o, val, vl);
@@ -80,6 +83,16 @@ int expand_vars(const char *in, char **out, char *err, size_t errlen)
 	buf[o] = '\0';
 	*out = buf;
 	return 0;
+}
+
+int expand_vars(const char *in, char **out, char *err, size_t errlen)
+{
+	return expand(in, out, err, errlen, 0);
+}
+
+int expand_line(const char *in, char **out, char *err, size_t errlen)
+{
+	return expand(in, out, err, errlen, 1);
 }
 
 void expand_free(char *s)

@@ -21,6 +21,10 @@ int expand_ref(const char *s, size_t *len, const char **val, char *err, size_t e
  * 0, -EINVAL (err says why) or -ENOMEM. */
 int expand_vars(const char *in, char **out, char *err, size_t errlen);
 
+/* expand_vars() of a text that must stay one line (an HTTP header's
+ * value): a value holding CR or LF is refused, naming its ${NAME}. */
+int expand_line(const char *in, char **out, char *err, size_t errlen);
+
 /* Free a string expand_vars() made (NULL: nothing), zeroed first: it may
  * hold a secret. */
 void expand_free(char *s);

@@ -1,16 +1,17 @@
 /* secrets.c - NAME_FILE secrets and --env-dir, into the process environment.
  *
  * Semantics of the docker-library images' file_env: NAME_FILE=path sets
- * NAME to the file's content and removes NAME_FILE, when the path lies
- * inside a secrets dir (after resolving symlinks, so Kubernetes' ..data
- * links work) or NAME was named with --secret.  Any other *_FILE variable
- * (LOG_FILE=/var/log/app.log) is left alone. */
+ * NAME to the file's content and removes NAME_FILE, when NAME was named
+ * with --secret (the file may be anywhere) or the path lies inside a
+ * secrets dir.  Any other *_FILE variable (LOG_FILE=/var/log/app.log) is
+ * left alone.  A file inside a secrets dir, and every --env-dir entry, is
+ * opened once, beneath its directory (conf/file.h's open_beneath): links
+ * that stay inside work (Kubernetes' ..data), one leading out is refused. */
 #include "hooks/secrets/secrets.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +21,7 @@
 
 #include "conf/log.h"
 #include "conf/file.h"
+#include "conf/redact.h"
 
 extern char **environ;
 
@@ -85,191 +87,247 @@ bool path_inside(const char *path, const char *dir)
 	return rest[1] && !dotdot(path) && !dotdot(dir);
 }
 
-/* Read at most ENV_STRLEN_MAX bytes of `path` (following symlinks) into a
- * NUL-terminated, cleaned buffer.  `var` names the variable for messages,
- * `name` is the variable that will hold the value. */
-static int read_value(int dirfd, const char *path, const char *var, const char *name,
-		      const char *shown, char **out, size_t *outlen)
+/* Every failure here is of one kind: something named cannot be used. */
+#define FAILED (-EPERM)
+
+static int oom(void)
+{
+	log_error("out of memory loading secrets");
+	return FAILED;
+}
+
+/* Append a copy of s[0..len) to the n strings of *v. */
+static int push(char ***v, size_t *n, const char *s, size_t len)
+{
+	char **nv = realloc(*v, (*n + 1) * sizeof(**v));
+
+	if (nv)
+		*v = nv;
+	if (!nv || !(nv[*n] = strndup(s, len)))
+		return oom();
+	(*n)++;
+	return 0;
+}
+
+static void strv_free(char **v, size_t n)
+{
+	while (n)
+		free(v[--n]);
+	free(v);
+}
+
+/* Read the open file fd (then closed) into a NUL-terminated, cleaned
+ * buffer.  `var` names the variable for messages, `name` is the variable
+ * that will hold the value, `shown` the file. */
+static int read_value(int fd, const char *var, const char *name, const char *shown, char **out,
+		      size_t *outlen)
 {
 	char *buf = NULL;
 	size_t n = 0;
-	int fd = open_regular(dirfd, path, NULL);
 
-	if (fd == -EINVAL) {
-		log_error("%s: %s is not a regular file", var, shown);
-		return -EINVAL;
-	}
-	if (fd >= 0)
-		fd = fd_read_all(fd, ENV_STRLEN_MAX, &buf, &n);
+	fd = fd_read_all(fd, ENV_STRLEN_MAX, &buf, &n);
 	if (fd < 0 && fd != -EFBIG) {
 		log_error("%s: cannot read %s: %s", var, shown, strerror(-fd));
-		return -EINVAL;
+		return FAILED;
 	}
 	if (fd == 0 && secret_value_clean(buf, &n)) {
 		log_error("%s: %s holds a NUL byte, which no environment variable can", var, shown);
-		fd = -EINVAL;
+		fd = FAILED;
 	} else if (fd == -EFBIG || !env_entry_fits(strlen(name), n)) {
 		/* more than the limit, whatever cleaning would leave */
 		log_error("%s: %s is larger than the kernel allows for one environment "
 			  "variable (%u bytes with its name)",
 			  var, shown, ENV_STRLEN_MAX);
-		fd = -EINVAL;
+		fd = FAILED;
 	}
 	if (fd) {
 		if (buf)
 			explicit_bzero(buf, n);
 		free(buf);
-		return -EINVAL;
+		return FAILED;
 	}
 	*out = buf;
 	*outlen = n;
 	return 0;
 }
 
-static void drop_value(char *v, size_t n)
-{
-	explicit_bzero(v, n);
-	free(v);
-}
-
+/* Set a loaded value, known to the redactor first: no byte muster writes
+ * from now on holds it (conf/redact.h). */
 static int set_var(const char *name, const char *value)
 {
-	if (setenv(name, value, 1)) {
+	if (redact_secret_add(value) || setenv(name, value, 1)) {
 		log_error("%s: cannot set: %s", name, strerror(errno));
-		return -EINVAL;
+		return FAILED;
 	}
 	return 0;
 }
 
-static int env_dir_load(const char *dir)
+/* Set `name` for the variable `var` from the file `shown`, in `dir`:
+ * fd is that file opened once, or why it could not be. */
+static int load_file(int fd, const char *var, const char *name, const char *shown, const char *dir)
 {
-	struct dirent **ents = NULL;
-	int n, i, dfd, r = 0;
+	char *val;
+	size_t len;
+	int r;
 
-	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd < 0) {
-		log_error("--env-dir %s: %s", dir, strerror(errno));
-		return -EINVAL;
-	}
-	n = scandir(dir, &ents, NULL, alphasort);
-	if (n < 0) {
-		log_error("--env-dir %s: %s", dir, strerror(errno));
-		close(dfd);
-		return -EINVAL;
-	}
-	for (i = 0; i < n; i++) {
-		const char *name = ents[i]->d_name;
-		char shown[PATH_MAX + NAME_MAX + 2];
-		struct stat st;
-		char *val;
-		size_t len;
-
-		/* dot files: ".", "..", and Kubernetes' ..data machinery */
-		if (r || name[0] == '.')
-			continue;
-		snprintf(shown, sizeof(shown), "%s/%s", dir, name);
-		if (fstatat(dfd, name, &st, 0) || !S_ISREG(st.st_mode)) {
-			log_debug("--env-dir: %s skipped: not a regular file", shown);
-			continue;
-		}
-		if (!env_name_valid(name)) {
-			log_error("--env-dir: %s: '%s' is not a valid variable name", shown, name);
-			r = -EINVAL;
-			continue;
-		}
-		r = read_value(dfd, name, name, name, shown, &val, &len);
-		if (r)
-			continue;
-		r = set_var(name, val);
-		drop_value(val, len);
-		if (!r)
-			log_debug("%s set from %s", name, shown);
-	}
-	for (i = 0; i < n; i++)
-		free(ents[i]);
-	free(ents);
-	close(dfd);
+	if (fd == -EXDEV)
+		log_error("%s: %s leads outside %s", var, shown, dir);
+	else if (fd == -EINVAL)
+		log_error("%s: %s is not a regular file", var, shown);
+	else if (fd < 0)
+		log_error("%s: cannot read %s: %s", var, shown, strerror(-fd));
+	if (fd < 0 || read_value(fd, var, name, shown, &val, &len))
+		return FAILED;
+	r = set_var(name, val);
+	explicit_bzero(val, len);
+	free(val);
 	return r;
 }
 
-/* The resolved form of `path`: realpath(), or for a file that does not
- * exist, its resolved parent plus its name; else the path as given. */
-static char *resolve(const char *path)
+/* One entry of --env-dir `dir` (open as dfd). */
+static int env_file_load(int dfd, const char *dir, const char *name)
 {
-	char *rp = realpath(path, NULL), *a, *b, *parent, *out;
+	char shown[PATH_MAX + NAME_MAX + 2];
+	int fd = open_beneath(dfd, name), r;
 
-	if (rp)
-		return rp;
-	a = strdup(path);
-	b = strdup(path);
-	if (!a || !b) {
-		free(a);
-		free(b);
-		return NULL;
+	snprintf(shown, sizeof(shown), "%s/%s", dir, name);
+	if (fd == -EINVAL || fd == -ENOENT) { /* or a dangling link */
+		log_debug("--env-dir: %s skipped: not a regular file", shown);
+		return 0;
 	}
-	parent = realpath(dirname(a), NULL);
-	if (!parent || asprintf(&out, "%s/%s", strcmp(parent, "/") ? parent : "", basename(b)) < 0)
-		out = strdup(path);
-	free(parent);
-	free(a);
-	free(b);
-	return out;
+	if (!env_name_valid(name)) {
+		if (fd >= 0)
+			close(fd);
+		log_error("--env-dir: %s: '%s' is not a valid variable name", shown, name);
+		return FAILED;
+	}
+	r = load_file(fd, name, name, shown, dir);
+	if (!r)
+		log_debug("%s set from %s", name, shown);
+	return r;
 }
 
-/* The secrets dirs, resolved once for every NAME_FILE variable. */
-struct sdirs {
-	const struct strlist *given;
-	char **resolved; /* realpath(), NULL when it failed */
-	bool *gone;	 /* it does not exist */
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The directory is opened once; its entries are opened beneath that fd. */
+static int env_dir_load(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	char **names = NULL;
+	size_t n = 0, i;
+	int r = 0, err = d ? 0 : errno;
+
+	while (d && !r) {
+		errno = 0;
+		if (!(e = readdir(d))) {
+			err = errno; /* 0: the end */
+			break;
+		}
+		/* dot files: ".", "..", and Kubernetes' ..data machinery */
+		if (e->d_name[0] != '.')
+			r = push(&names, &n, e->d_name, strlen(e->d_name));
+	}
+	if (err) {
+		log_error("--env-dir %s: %s", dir, strerror(err));
+		r = FAILED;
+	}
+	if (n)
+		qsort(names, n, sizeof(*names), by_name);
+	for (i = 0; i < n && !r; i++)
+		r = env_file_load(dirfd(d), dir, names[i]);
+	strv_free(names, n);
+	if (d)
+		closedir(d);
+	return r;
+}
+
+/* A secrets dir, looked at once per start (path NULL ends the list). */
+struct sdir {
+	const char *path;
+	dev_t dev;
+	ino_t ino;
+	int err; /* why stat() failed (it does not exist), or 0 */
 };
 
-static int sdirs_resolve(struct sdirs *d, const struct strlist *given)
+static struct sdir *sdirs_stat(const struct strlist *given)
 {
-	size_t i;
+	struct sdir *d = calloc(given->n + 1, sizeof(*d));
+	struct stat st;
 
-	d->given = given;
-	d->resolved = calloc(given->n + 1, sizeof(*d->resolved));
-	d->gone = calloc(given->n + 1, sizeof(*d->gone));
-	if (!d->resolved || !d->gone)
-		return -ENOMEM;
-	for (i = 0; i < given->n; i++) {
-		d->resolved[i] = realpath(given->v[i].s, NULL);
-		d->gone[i] = !d->resolved[i] && (errno == ENOENT || errno == ENOTDIR);
-	}
-	return 0;
-}
-
-static void sdirs_free(struct sdirs *d)
-{
-	size_t i;
-
-	for (i = 0; d->resolved && i < d->given->n; i++)
-		free(d->resolved[i]);
-	free(d->resolved);
-	free(d->gone);
-}
-
-/* Whether `path` lies inside a secrets dir, symlinks resolved.  Nothing
- * resolves to inside a directory that does not exist, so against such a
- * dir (no /run/secrets outside Docker and Kubernetes) the path as written
- * decides, and no *_FILE variable costs a realpath() there. */
-static bool in_secrets_dirs(const char *path, const struct sdirs *d)
-{
-	char *rp = NULL;
-	bool in = false;
-	size_t i;
-
-	for (i = 0; i < d->given->n && !in; i++) {
-		if (d->gone[i]) {
-			in = path_inside(path, d->given->v[i].s);
+	for (size_t i = 0; d && i < given->n; i++) {
+		d[i].path = given->v[i].s;
+		if (stat(d[i].path, &st)) {
+			d[i].err = errno;
 			continue;
 		}
-		if (!rp && !(rp = resolve(path)))
-			return false;
-		in = path_inside(rp, d->resolved[i] ? d->resolved[i] : d->given->v[i].s);
+		d[i].dev = st.st_dev;
+		d[i].ino = st.st_ino;
 	}
-	free(rp);
-	return in;
+	return d;
+}
+
+/* The secrets dir that `at` (a directory) is, or NULL. */
+static const struct sdir *sdir_of(int at, const struct sdir *d)
+{
+	struct stat st;
+
+	if (fstat(at, &st))
+		return NULL;
+	for (; d->path; d++)
+		if (!d->err && d->dev == st.st_dev && d->ino == st.st_ino)
+			return d;
+	return NULL;
+}
+
+/* Whether `path` lies in a secrets dir.  Its directories are opened one
+ * by one from "/" (or the working directory), and the first one that is a
+ * secrets dir (the same inode) is where the rest of the path is opened,
+ * beneath it: *fd is the file, or the -errno of opening it; *dir names the
+ * secrets dir.  Against a dir that does not exist the path as written
+ * decides (there is nothing to open), and when none exists nothing is. */
+static bool secret_open(const char *path, const struct sdir *d, int *fd, const char **dir)
+{
+	const struct sdir *s = NULL;
+	char comp[NAME_MAX + 1];
+	bool any = false;
+	size_t i, len;
+	int at, next;
+
+	for (i = 0; d[i].path; i++) {
+		if (d[i].err && path_inside(path, d[i].path)) {
+			*fd = -d[i].err;
+			*dir = d[i].path;
+			return true;
+		}
+		any |= !d[i].err;
+	}
+	at = any ? open(*path == '/' ? "/" : ".", O_PATH | O_DIRECTORY | O_CLOEXEC) : -1;
+	while (at >= 0) {
+		path += strspn(path, "/");
+		if (!*path)
+			break;
+		if ((s = sdir_of(at, d))) {
+			*fd = open_beneath(at, path);
+			*dir = s->path;
+			break;
+		}
+		len = strcspn(path, "/");
+		if (!path[len + strspn(path + len, "/")] || len > NAME_MAX)
+			break; /* the file itself: in no secrets dir */
+		memcpy(comp, path, len);
+		comp[len] = '\0';
+		path += len;
+		next = openat(at, comp, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		close(at);
+		at = next;
+	}
+	if (at >= 0)
+		close(at);
+	return s;
 }
 
 static bool named(const char *name, const struct strlist *names)
@@ -282,33 +340,32 @@ static bool named(const char *name, const struct strlist *names)
 	return false;
 }
 
-/* Expand one NAME_FILE variable (`var`), if it is a secret. */
-static int expand_one(const struct muster_conf *c, const struct sdirs *dirs, const char *var)
+/* Expand one NAME_FILE variable (`var`), if it is a secret: named with
+ * --secret (then it may point anywhere), or in a secrets dir. */
+static int expand_one(const struct muster_conf *c, const struct sdir *dirs, const char *var)
 {
-	const char *path = getenv(var), *cur;
-	size_t nl = strlen(var) - 5, len;
+	const char *path = getenv(var), *cur, *dir = "";
+	size_t nl = strlen(var) - 5;
 	char name[nl + 1];
-	char *val;
-	int r;
+	int fd;
 
 	memcpy(name, var, nl);
 	name[nl] = '\0';
 	if (!path || !*path || !env_name_valid(name))
 		return 0;
-	if (!named(name, &c->secret_names) && !in_secrets_dirs(path, dirs))
+	if (named(name, &c->secret_names))
+		fd = open_regular(AT_FDCWD, path, NULL);
+	else if (!secret_open(path, dirs, &fd, &dir))
 		return 0;
 	cur = getenv(name);
 	if (cur && *cur) {
+		if (fd >= 0)
+			close(fd);
 		log_error("both %s and %s are set (but they are exclusive)", name, var);
-		return -EINVAL;
+		return FAILED;
 	}
-	r = read_value(AT_FDCWD, path, var, name, path, &val, &len);
-	if (r)
-		return r;
-	r = set_var(name, val);
-	drop_value(val, len);
-	if (r)
-		return r;
+	if (load_file(fd, var, name, path, dir))
+		return FAILED;
 	unsetenv(var);
 	log_debug("%s loaded from %s", name, var);
 	return 0;
@@ -316,40 +373,28 @@ static int expand_one(const struct muster_conf *c, const struct sdirs *dirs, con
 
 int secrets_load(const struct muster_conf *c)
 {
-	struct sdirs dirs = {.given = &c->secrets_dirs};
+	struct sdir *dirs = NULL;
 	char **vars = NULL;
 	size_t n = 0, i;
-	int r = 0;
+	int r = c->env_dir ? env_dir_load(c->env_dir) : 0;
 
-	if (c->env_dir && env_dir_load(c->env_dir))
-		return -EINVAL;
 	/* snapshot the NAME_FILE names: expanding changes environ */
-	for (char **e = environ; e && *e; e++) {
+	for (char **e = environ; e && *e && !r; e++) {
 		const char *eq = strchr(*e, '=');
 		size_t l = eq ? (size_t)(eq - *e) : 0;
-		char **nv;
 
-		if (l <= 5 || strncmp(*e + l - 5, "_FILE", 5))
-			continue;
-		nv = realloc(vars, (n + 1) * sizeof(*vars));
-		if (!nv || !(nv[n] = strndup(*e, l))) {
-			vars = nv ? nv : vars;
-			log_error("out of memory loading secrets");
-			r = -EINVAL;
-			break;
-		}
-		vars = nv;
-		n++;
+		if (l > 5 && !strncmp(*e + l - 5, "_FILE", 5))
+			r = push(&vars, &n, *e, l);
 	}
-	if (n && !r && sdirs_resolve(&dirs, &c->secrets_dirs)) {
-		log_error("out of memory loading secrets");
-		r = -EINVAL;
-	}
+	if (n && !r && !(dirs = sdirs_stat(&c->secrets_dirs)))
+		r = oom();
 	for (i = 0; i < n && !r; i++)
-		r = expand_one(c, &dirs, vars[i]);
-	for (i = 0; i < n; i++)
-		free(vars[i]);
-	free(vars);
-	sdirs_free(&dirs);
-	return r ? -EINVAL : 0;
+		r = expand_one(c, dirs, vars[i]);
+	/* a NAME named with --secret but set directly is one too */
+	for (i = 0; i < c->secret_names.n && !r; i++)
+		if (redact_secret_add(getenv(c->secret_names.v[i].s)))
+			r = oom();
+	strv_free(vars, n);
+	free(dirs);
+	return r;
 }

@@ -17,8 +17,10 @@
 
 /* Load --env-dir first, then expand every NAME_FILE that points inside a
  * secrets dir or whose NAME was given with --secret.  Modifies the process
- * environment (setenv/unsetenv).  Returns 0, or -EINVAL after logging one
- * error that names the variable and the file, never the content. */
+ * environment (setenv/unsetenv).  A file in a secrets dir or the env dir
+ * that leads outside it is refused.  Returns 0, or -EPERM (something named
+ * cannot be used: exit 78) after logging one error that names the variable
+ * and the file, never the content. */
 int secrets_load(const struct muster_conf *c);
 
 /* A portable variable name: [A-Za-z_][A-Za-z0-9_]*. */
@@ -32,8 +34,9 @@ int secret_value_clean(char *buf, size_t *len);
 /* Whether "NAME=value\0" fits in ENV_STRLEN_MAX. */
 bool env_entry_fits(size_t namelen, size_t vallen);
 
-/* Whether the resolved absolute `path` lies strictly inside the resolved
- * directory `dir` (a "/.." component never counts as inside). */
+/* Whether the absolute `path` lies strictly inside the directory `dir`, as
+ * written (a "/.." component never counts as inside): for a secrets dir
+ * that does not exist, where nothing can be opened to compare. */
 bool path_inside(const char *path, const char *dir);
 
 #endif

@@ -9,7 +9,6 @@
 #include <string.h>
 
 #include "conf/clock.h"
-#include "conf/redact.h"
 #include "hooks/secrets/expand.h"
 #include "hooks/wait/attempt.h"
 
@@ -52,18 +51,27 @@ void probe_headers_free(char **v, size_t n)
 
 int probe_headers_expand(const struct strlist *h, char ***out, size_t *bad, char *why, size_t len)
 {
-	char **v = calloc(h->n + 1, sizeof(*v)), err[256], shown[200];
-	size_t i;
-	int r;
+	char **v = calloc(h->n + 1, sizeof(*v)), err[256], *val = NULL;
+	size_t i, n;
+	int r = 0;
 
 	*out = NULL;
 	if (!v)
 		return -ENOMEM;
 	for (i = 0; i < h->n; i++) {
-		r = expand_vars(h->v[i].s, &v[i], err, sizeof(err));
+		/* the name as written; ${NAME} only in the value after it */
+		n = strcspn(h->v[i].s, ":");
+		r = expand_line(h->v[i].s + n, &val, err, sizeof(err));
+		if (!r && !(v[i] = malloc(n + strlen(val) + 1)))
+			r = -ENOMEM;
+		if (!r) {
+			memcpy(v[i], h->v[i].s, n);
+			strcpy(v[i] + n, val);
+		}
+		expand_free(val);
+		val = NULL;
 		if (r) {
-			redact_header(h->v[i].s, shown, sizeof(shown));
-			snprintf(why, len, "header %s: %s", shown,
+			snprintf(why, len, "header %.*s: %s", (int)n, h->v[i].s,
 				 r == -ENOMEM ? "out of memory" : err);
 			*bad = i;
 			probe_headers_free(v, h->n);

@@ -40,10 +40,11 @@ struct probe_result {
  * mean "not ready" unless r->ready. */
 int probe_once(const struct url *u, const struct probe_opts *o, struct probe_result *r);
 
-/* The extra HTTP headers of a command (--header), each "K: V" with its
- * ${NAME} expanded, into *out (h->n strings; free with
- * probe_headers_free()).  Returns 0; -EINVAL with why naming the header
- * (its value redacted) and *bad its index; -ENOMEM. */
+/* The extra HTTP headers of a command (--header), each "K: V" with the
+ * ${NAME} references of its value (not of its name) replaced, into *out
+ * (h->n strings; free with probe_headers_free()).  Returns 0; -EINVAL
+ * (an unset variable, a value holding CR or LF) with why naming the header
+ * and the variable, never a value, and *bad its index; -ENOMEM. */
 int probe_headers_expand(const struct strlist *h, char ***out, size_t *bad, char *why, size_t len);
 void probe_headers_free(char **v, size_t n);
 

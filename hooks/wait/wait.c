@@ -22,7 +22,6 @@
 #include "conf/clock.h"
 #include "conf/ere.h"
 #include "conf/log.h"
-#include "conf/redact.h"
 #include "conf/url.h"
 #include "hooks/secrets/expand.h"
 #include "hooks/wait/attempt.h"
@@ -94,27 +93,18 @@ static void free_targets(struct target *t, size_t n)
 	free(t);
 }
 
-/* Expand and parse every URL; log each bad one.  Returns 0, the kind of the
- * first bad one (conf_value_error()), or -ENOMEM. */
+/* Parse every URL, placing its ${NAME} values; log each bad one.  Returns
+ * 0, the kind of the first bad one (conf_value_error()), or -ENOMEM. */
 static int parse_all(const struct strlist *urls, struct target *t)
 {
-	char err[1024], shown[512];
+	char err[1024];
 	int bad = 0;
 	size_t i;
 
 	for (i = 0; i < urls->n; i++) {
-		char *s = NULL;
-		int r = expand_vars(urls->v[i].s, &s, err, sizeof(err));
+		int r = url_parse_refs(urls->v[i].s, proto_url_scheme, expand_ref, &t[i].u, err,
+				       sizeof(err));
 
-		if (r == 0)
-			r = url_parse(s, proto_url_scheme, &t[i].u, err, sizeof(err));
-		else if (r == -EINVAL) {
-			redact_url(urls->v[i].s, proto_url_scheme, REDACT_WRITTEN, shown,
-				   sizeof(shown));
-			snprintf(err + strlen(err), sizeof(err) - strlen(err), " in URL '%s'",
-				 shown);
-		}
-		expand_free(s);
 		if (r == -ENOMEM) {
 			log_error("out of memory");
 			return -ENOMEM;

@@ -27,7 +27,7 @@
 /* Print the one line of output and map to the exit code. */
 static int verdict(bool healthy, const char *what)
 {
-	printf("%s: %s\n", healthy ? "healthy" : "unhealthy", what);
+	out_printf(stdout, "%s: %s\n", healthy ? "healthy" : "unhealthy", what);
 	fflush(stdout);
 	return healthy ? 0 : 1;
 }
@@ -61,7 +61,7 @@ static bool probe_one(const char *raw, const struct probe_opts *base,
 	int kind;
 	struct probe_result res;
 	struct url u;
-	char shown[300], err[600], *s = NULL;
+	char shown[300], err[600];
 	int64_t t0 = mono_ms(), left = deadline - t0;
 	bool ok;
 
@@ -70,17 +70,10 @@ static bool probe_one(const char *raw, const struct probe_opts *base,
 		snprintf(what, len, "%s timed out", shown);
 		return false;
 	}
-	if (expand_vars(raw, &s, err, sizeof(err))) {
+	if (url_parse_refs(raw, proto_url_scheme, expand_ref, &u, err, sizeof(err))) {
 		snprintf(what, len, "%s %s", shown, err);
 		return false;
 	}
-	memset(&u, 0, sizeof(u));
-	if (url_parse(s, proto_url_scheme, &u, err, sizeof(err))) {
-		snprintf(what, len, "%s %s", shown, err);
-		expand_free(s);
-		return false;
-	}
-	expand_free(s);
 	if (proto_of(&u)->tls && !(o.tls = tls_trust_once(tls, &kind, err, sizeof(err)))) {
 		snprintf(what, len, "%s %s", shown, err);
 		url_free(&u);

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "conf/log.h"
+#include "conf/redact.h"
 #include "init/pid1/notify.h"
 
 #define PREFIX "muster-phase/"
@@ -77,6 +78,7 @@ void phase_set(enum phase p, const char *detail)
 	char text[160], msg[200];
 
 	snprintf(text, sizeof(text), detail ? "%s (%s)" : "%s", names[p], detail);
+	redact_secrets(text, sizeof(text)); /* any user can read it */
 	printable(text);
 	if (!strcmp(text, current))
 		return;

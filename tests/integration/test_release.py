@@ -25,6 +25,8 @@ is_release = pytest.mark.skipif(not os.path.exists(SBOM),
 LICENCES = {"libseccomp": "LGPL-2.1-only", "inih": "BSD-3-Clause", "musl": "MIT",
             "bearssl": "MIT"}
 SOURCES = {"libseccomp": "libseccomp", "inih": "libinih", "musl": "musl", "bearssl": "bearssl"}
+# the patches build-third-party.sh applies to a source package
+PATCHES = {"libseccomp": "packaging/libseccomp-one-arch.patch"}
 
 
 def version():
@@ -130,12 +132,17 @@ def test_sbom_lists_each_library_with_its_built_version_licence_and_source():
     for name, p in libs.items():
         src = SOURCES[name]
         purl = f"pkg:deb/debian/{src}@{v[name].replace('+', '%2B')}?arch=source&distro=debian-12"
+        modified = ""
+        if name in PATCHES:
+            with open(os.path.join(ROOT, PATCHES[name]), "rb") as f:
+                modified = (f", modified by muster's {PATCHES[name]} "
+                            f"(SHA-256 {hashlib.sha256(f.read()).hexdigest()})")
         assert p == {
             "SPDXID": f"SPDXRef-Package-{name}", "name": name, "versionInfo": v[name],
             "supplier": "Organization: Debian", "downloadLocation": "NOASSERTION",
             "filesAnalyzed": False, "licenseConcluded": LICENCES[name],
             "licenseDeclared": LICENCES[name], "copyrightText": "NOASSERTION",
-            "sourceInfo": f"from Debian 12 source package {src} {v[name]}",
+            "sourceInfo": f"from Debian 12 source package {src} {v[name]}{modified}",
             "externalRefs": [{"referenceCategory": "PACKAGE-MANAGER", "referenceType": "purl",
                               "referenceLocator": purl}]}, name
 

@@ -134,6 +134,77 @@ static void t_value(void **st)
 	value_is(8, "ab x yz", "x", "ab *** ");
 	value_is(8, "abcd x", "x", "abcd ");
 	value_is(6, "abc x", "x", "abc ");
+	/* percent-encoded, as in a URL: each byte as itself, %XX or %xx, and
+	 * a space also as '+' */
+	value_is(64, "GET /a%2Fb HTTP", "a/b", "GET /*** HTTP");
+	value_is(64, "x=a%2fb&y=a/b", "a/b", "x=***&y=***");
+	value_is(64, "p=%61%62%63", "abc", "p=***");
+	value_is(64, "q=two+words two%20words", "two words", "q=*** ***");
+	value_is(64, "50%25 of 50%", "50%", "*** of ***");
+	value_is(64, "%2525", "%25", "***");
+	value_is(64, "raw %25abc", "%25abc", "raw ***");
+	value_is(64, "%25%32%35", "%25", "***");
+	value_is(64, "a%2 a%", "a%2", "*** a%");
+	value_is(64, "%zz %4", "%zz", "*** %4");
+}
+
+/* Every query value, as a secret may be one (?key=...); as written, one
+ * ${NAME} is kept. */
+static void t_url_query(void **st)
+{
+	const enum redact_text w = REDACT_WRITTEN, e = REDACT_EXPANDED;
+
+	url_is(w, "http://api/?key=SECRET&x=1", "http://api/?key=***&x=***");
+	url_is(e, "http://api/p?key=SECRET&x=1#frag", "http://api/p?key=***&x=***#frag");
+	url_is(w, "http://api/?key=${API_KEY}&x=${A}b", "http://api/?key=${API_KEY}&x=***");
+	url_is(e, "http://api/?key=${API_KEY}", "http://api/?key=***");
+	url_is(w, "http://h/?flag&empty=&a=b=c", "http://h/?flag&empty=&a=***");
+	url_is(w, "http://h/#x?a=b", "http://h/#x?a=b");
+	url_is(w, "redis://:pw@h?a=1&&b=2", "redis://:***@h?a=***&&b=***");
+	url_is(w, "not a url?tok=abc", "not a url?tok=***");
+	url_is(e, "postgres://u:pw@db/app?sslmode=disable&password=pw",
+	       "postgres://u:***@db/app?sslmode=***&password=***");
+}
+
+/* Cut to the buffer, a redacted URL never holds more than its start. */
+static void t_url_cut(void **st)
+{
+	char out[16];
+
+	redact_url("http://h/?k=secretvalue", NULL, REDACT_WRITTEN, out, sizeof(out));
+	assert_string_equal(out, "http://h/?k=***");
+	redact_url("http://u:secretvalue@h/", NULL, REDACT_WRITTEN, out, 10);
+	assert_string_equal(out, "http://u:");
+}
+
+/* Registered secrets: masked wherever they are, longest first, each line
+ * of a multi-line value too; shorter than REDACT_MIN: not masked. */
+static void t_secrets(void **st)
+{
+	char buf[128];
+
+	assert_int_equal(redact_secret_add(NULL), 0);
+	assert_int_equal(redact_secret_add("abc"), 0);
+	assert_int_equal(redact_secret_add("t0ken"), 0);
+	assert_int_equal(redact_secret_add("my t0ken value"), 0);
+	assert_int_equal(redact_secret_add("first line\r\nsecond\nab\rlast line"), 0);
+	strcpy(buf, "abc: my t0ken value, t0ken, my%20t0ken%20value, "
+		    "first line\r\nsecond\nab\rlast line, second, last line, ab");
+	redact_secrets(buf, sizeof(buf));
+	assert_string_equal(buf, "abc: ***, ***, ***, ***, ***, ***, ab");
+	strcpy(buf, "error: first line");
+	redact_secrets(buf, 12);
+	assert_string_equal(buf, "error: ***");
+	/* URLs and headers: the secret whole first, then by parts (a '#',
+	 * '?', '@' or ':' in it does not split it) */
+	assert_int_equal(redact_secret_add("c4n/ar?y#s3@cr:e%t"), 0);
+	url_is(REDACT_EXPANDED, "http://h/?k=c4n/ar?y#s3@cr:e%t", "http://h/?k=***");
+	url_is(REDACT_WRITTEN, "http://h/c4n/ar?y#s3@cr:e%t", "http://h/***");
+	url_is(REDACT_WRITTEN, "redis://c4n/ar?y#s3@cr:e%t@h", "redis://***@h");
+	hdr_is("c4n/ar?y#s3@cr:e%t: x", "***: ***");
+	hdr_is("Host: c4n/ar?y#s3@cr:e%t", "Host: ***");
+	redact_secrets_forget();
+	url_is(REDACT_WRITTEN, "http://h/c4n", "http://h/c4n");
 }
 
 int main(void)
@@ -142,6 +213,8 @@ int main(void)
 	    cmocka_unit_test(t_url_written),  cmocka_unit_test(t_url_password_only),
 	    cmocka_unit_test(t_url_expanded), cmocka_unit_test(t_url_no_table),
 	    cmocka_unit_test(t_header),	      cmocka_unit_test(t_value),
+	    cmocka_unit_test(t_url_query),    cmocka_unit_test(t_url_cut),
+	    cmocka_unit_test(t_secrets),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -15,6 +15,8 @@
 #include "conf/conf.h"
 #include "conf/log.h"
 #include "hooks/secrets/secrets.h"
+#include "init/exit.h"
+#include "capture.h"
 
 static char tmp[64];
 
@@ -163,32 +165,95 @@ static void test_load_inside(void **s)
 	conf_free(&c);
 }
 
+/* secrets_load() fails (-EPERM: exit 78) with exactly the error `want`. */
+static void refused(const struct muster_conf *c, const char *want)
+{
+	char got[512];
+	int r;
+
+	capture_start();
+	log_setup(LOG_ERROR, 0);
+	r = secrets_load(c);
+	log_setup(-1, 0);
+	assert_int_equal(capture_end(got, sizeof(got)), 1);
+	assert_string_equal(got, want);
+	assert_int_equal(r, -EPERM);
+	assert_int_equal(exit_code_for(r), 78);
+}
+
+/* Kubernetes' secret volume layout, exactly, in `dir` (below tmp). */
+static void kubernetes(const char *dir, const char *key, const char *value)
+{
+	char p[128], l[128];
+
+	snprintf(p, sizeof(p), "%s/..2024_01_01_00_00_00.123456789", dir);
+	mkdir(at(p), 0700);
+	snprintf(p, sizeof(p), "%s/..2024_01_01_00_00_00.123456789/%s", dir, key);
+	put(p, value, strlen(value), 0600);
+	snprintf(p, sizeof(p), "%s/..data", dir);
+	assert_int_equal(symlink("..2024_01_01_00_00_00.123456789", at(p)), 0);
+	snprintf(p, sizeof(p), "%s/%s", dir, key);
+	snprintf(l, sizeof(l), "..data/%s", key);
+	assert_int_equal(symlink(l, at(p)), 0);
+}
+
 static void test_load_named_and_symlink(void **s)
 {
 	struct muster_conf c;
-	char target[256];
+	char want[512], target[256];
 
 	conf_with_dir(&c);
 	strlist_add(&c.secret_names, "TOKEN", SRC_CLI, 0);
 	put("other/token", "tok\n", 4, 0600);
 	put("other/notsecret", "no", 2, 0600);
-	setenv("TOKEN_FILE", at("other/token"), 1);
-	/* a link inside the dir pointing outside is not a secret... */
-	snprintf(target, sizeof(target), "%s", at("other/notsecret"));
-	assert_int_equal(symlink(target, at("secrets/escape")), 0);
-	setenv("ESC_FILE", at("secrets/escape"), 1);
-	/* ...but Kubernetes' ..data links inside the dir are */
-	mkdir(at("secrets/..2024"), 0700);
-	put("secrets/..2024/api", "k8s\n", 4, 0600);
-	assert_int_equal(symlink("..2024", at("secrets/..data")), 0);
-	assert_int_equal(symlink("..data/api", at("secrets/api")), 0);
+	/* --secret NAME: its file may be anywhere, through any link */
+	snprintf(target, sizeof(target), "%s", at("other/token"));
+	assert_int_equal(symlink(target, at("secrets/token")), 0);
+	setenv("TOKEN_FILE", at("secrets/token"), 1);
+	/* Kubernetes' ..data links inside the dir; a relative link inside */
+	kubernetes("secrets", "api", "k8s\n");
+	assert_int_equal(symlink("api", at("secrets/alias")), 0);
 	setenv("API_FILE", at("secrets/api"), 1);
+	setenv("ALIAS_FILE", at("secrets/alias"), 1);
+	/* the dir named through a link to it, and a relative path */
+	assert_int_equal(symlink("secrets", at("via")), 0);
+	setenv("VIA_FILE", at("via/api"), 1);
+	assert_int_equal(chdir(at("secrets")), 0);
+	setenv("REL_FILE", "api", 1);
 	assert_int_equal(secrets_load(&c), 0);
 	assert_string_equal(getenv("TOKEN"), "tok");
 	assert_null(getenv("TOKEN_FILE"));
+	assert_string_equal(getenv("API"), "k8s");
+	assert_string_equal(getenv("ALIAS"), "k8s");
+	assert_string_equal(getenv("VIA"), "k8s");
+	assert_string_equal(getenv("REL"), "k8s");
+	assert_int_equal(chdir("/"), 0);
+	/* a link inside the dir pointing outside is refused: absolute... */
+	snprintf(target, sizeof(target), "%s", at("other/notsecret"));
+	assert_int_equal(symlink(target, at("secrets/escape")), 0);
+	setenv("ESC_FILE", at("secrets/escape"), 1);
+	snprintf(want, sizeof(want), "muster: error: ESC_FILE: %s leads outside %s\n",
+		 at("secrets/escape"), at("secrets"));
+	refused(&c, want);
 	assert_null(getenv("ESC"));
 	assert_string_equal(getenv("ESC_FILE"), at("secrets/escape"));
-	assert_string_equal(getenv("API"), "k8s");
+	/* ...relative, or the path itself */
+	assert_int_equal(symlink("../other/notsecret", at("secrets/escape2")), 0);
+	setenv("ESC_FILE", at("secrets/escape2"), 1);
+	snprintf(want, sizeof(want), "muster: error: ESC_FILE: %s leads outside %s\n",
+		 at("secrets/escape2"), at("secrets"));
+	refused(&c, want);
+	setenv("ESC_FILE", at("secrets/../other/notsecret"), 1);
+	snprintf(want, sizeof(want), "muster: error: ESC_FILE: %s leads outside %s\n",
+		 at("secrets/../other/notsecret"), at("secrets"));
+	refused(&c, want);
+	unsetenv("ESC_FILE");
+	/* a link outside every secrets dir, to a file in one: not a secret */
+	assert_int_equal(symlink(at("secrets/api"), at("other/link")), 0);
+	setenv("OUT_FILE", at("other/link"), 1);
+	assert_int_equal(secrets_load(&c), 0);
+	assert_string_equal(getenv("OUT_FILE"), at("other/link"));
+	assert_null(getenv("OUT"));
 	conf_free(&c);
 }
 
@@ -202,7 +267,7 @@ static void test_load_errors(void **s)
 	put("secrets/a", "x", 1, 0600);
 	setenv("A", "already", 1);
 	setenv("A_FILE", at("secrets/a"), 1);
-	assert_int_equal(secrets_load(&c), -EINVAL);
+	assert_int_equal(secrets_load(&c), -EPERM);
 	assert_string_equal(getenv("A"), "already");
 	unsetenv("A");
 	unsetenv("A_FILE");
@@ -211,14 +276,21 @@ static void test_load_errors(void **s)
 	setenv("A_FILE", at("secrets/a"), 1);
 	assert_int_equal(secrets_load(&c), 0);
 	assert_string_equal(getenv("A"), "x");
+	/* in a secrets dir that does not exist: the path as written decides */
+	strlist_add(&c.secrets_dirs, at("gone"), SRC_CLI, 0);
+	setenv("G_FILE", at("gone/db"), 1);
+	setenv("H_FILE", at("gone"), 1); /* not inside */
+	assert_int_equal(secrets_load(&c), -EPERM);
+	assert_string_equal(getenv("H_FILE"), at("gone"));
+	unsetenv("G_FILE");
 	/* missing file inside a secrets dir */
 	setenv("B_FILE", at("secrets/nope"), 1);
-	assert_int_equal(secrets_load(&c), -EINVAL);
+	assert_int_equal(secrets_load(&c), -EPERM);
 	unsetenv("B_FILE");
 	/* NUL byte */
 	put("secrets/nul", "a\0b", 3, 0600);
 	setenv("C_FILE", at("secrets/nul"), 1);
-	assert_int_equal(secrets_load(&c), -EINVAL);
+	assert_int_equal(secrets_load(&c), -EPERM);
 	assert_null(getenv("C"));
 	unsetenv("C_FILE");
 	/* the largest value that fits, then one byte more */
@@ -230,18 +302,18 @@ static void test_load_errors(void **s)
 	unsetenv("D");
 	put("secrets/big", big, ENV_STRLEN_MAX - 2, 0600);
 	setenv("D_FILE", at("secrets/big"), 1);
-	assert_int_equal(secrets_load(&c), -EINVAL);
+	assert_int_equal(secrets_load(&c), -EPERM);
 	/* content past the limit is never cut off, even behind newlines */
 	memset(big, '\n', sizeof(big));
 	big[0] = 'a';
 	big[sizeof(big) - 1] = 'z';
 	put("secrets/big", big, sizeof(big), 0600);
-	assert_int_equal(secrets_load(&c), -EINVAL);
+	assert_int_equal(secrets_load(&c), -EPERM);
 	unsetenv("D_FILE");
 	/* a directory is not a secret file */
 	mkdir(at("secrets/dir"), 0700);
 	setenv("E_FILE", at("secrets/dir"), 1);
-	assert_int_equal(secrets_load(&c), -EINVAL);
+	assert_int_equal(secrets_load(&c), -EPERM);
 	unsetenv("E_FILE");
 	/* an invalid NAME part is not a secret: "_FILE", "A-B_FILE" */
 	setenv("_FILE", at("secrets/a"), 1);
@@ -253,6 +325,7 @@ static void test_load_errors(void **s)
 static void test_env_dir(void **s)
 {
 	struct muster_conf c;
+	char want[512];
 
 	conf_with_dir(&c);
 	c.env_dir = strdup(at("envd"));
@@ -269,14 +342,35 @@ static void test_env_dir(void **s)
 	assert_null(getenv("subdir"));
 	/* a file whose name is no variable name */
 	put("envd/bad-name", "x", 1, 0644);
-	assert_int_equal(secrets_load(&c), -EINVAL);
+	assert_int_equal(secrets_load(&c), -EPERM);
 	unlink(at("envd/bad-name"));
 	put("envd/NUL", "a\0", 2, 0644);
-	assert_int_equal(secrets_load(&c), -EINVAL);
+	assert_int_equal(secrets_load(&c), -EPERM);
 	unlink(at("envd/NUL"));
+	/* links: inside (Kubernetes' too) followed, a dangling one skipped,
+	 * one leading outside refused, naming the file, never the content */
+	kubernetes("envd", "K8S", "from k8s\n");
+	assert_int_equal(symlink("HOST", at("envd/ALIAS")), 0);
+	assert_int_equal(symlink("subdir/nothing", at("envd/DANGLING")), 0);
+	mkfifo(at("envd/FIFO"), 0600);
+	assert_int_equal(secrets_load(&c), 0);
+	assert_string_equal(getenv("K8S"), "from k8s");
+	assert_string_equal(getenv("ALIAS"), "db.local");
+	assert_null(getenv("DANGLING"));
+	assert_null(getenv("FIFO"));
+	put("other/root-only", "hunter2", 7, 0600);
+	assert_int_equal(symlink(at("other/root-only"), at("envd/LEAK")), 0);
+	snprintf(want, sizeof(want), "muster: error: LEAK: %s leads outside %s\n", at("envd/LEAK"),
+		 at("envd"));
+	refused(&c, want);
+	assert_null(getenv("LEAK"));
+	unlink(at("envd/LEAK"));
+	assert_int_equal(symlink("../other/root-only", at("envd/LEAK")), 0);
+	refused(&c, want);
+	assert_null(getenv("LEAK"));
 	free(c.env_dir);
 	c.env_dir = strdup(at("no-such-dir"));
-	assert_int_equal(secrets_load(&c), -EINVAL);
+	assert_int_equal(secrets_load(&c), -EPERM);
 	conf_free(&c);
 }
 

@@ -73,7 +73,7 @@ static void t_postgres(void **st)
 	assert_int_equal(u.port, 6543);
 	assert_string_equal(u.path, "my db");
 	assert_string_equal(u.display,
-			    "postgresql://us%40er:***@[::1]:6543/my%20db?sslmode=disable");
+			    "postgresql://us%40er:***@[::1]:6543/my%20db?sslmode=***");
 	url_free(&u);
 	ok("postgres://db", &u);
 	assert_null(u.user);

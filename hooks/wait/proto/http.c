@@ -11,6 +11,7 @@
 
 #include "conf/ere.h"
 #include "conf/parse.h"
+#include "conf/redact.h"
 #include "hooks/wait/proto/proto.h"
 
 #define HTTP_DRAIN_MAX	(1 << 20) /* politeness: read at most 1 MiB of body */
@@ -36,11 +37,13 @@ int http_request_build(char *buf, size_t cap, const struct url *u, const struct 
 {
 	size_t pos = 0, i;
 	int n, own_host = 1;
+	char shown[200];
 
 	for (i = 0; o && i < o->nheaders; i++) {
 		if (!header_ok(o->headers[i])) {
+			redact_header(o->headers[i], shown, sizeof(shown));
 			snprintf(err, errlen, "bad HTTP header '%s': expected 'Name: value'",
-				 o->headers[i]);
+				 shown);
 			return -EINVAL;
 		}
 		if (!strncasecmp(o->headers[i], "host:", 5))
