@@ -12,8 +12,7 @@
 #include "conf/log.h"
 
 static struct sockaddr_un addr;
-static socklen_t addr_len; /* 0: no service manager */
-static int fd = -1;
+static socklen_t addr_len; /* 0: no service manager (or not this process's to tell) */
 
 void notify_setup(void)
 {
@@ -43,18 +42,23 @@ int notify_enabled(void)
 
 void notify_send(const char *msg)
 {
+	int fd, err = 0;
+
 	if (!addr_len)
 		return;
-	if (fd < 0)
-		fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	/* a socket for each message: PID 1 holds none in between (a handful
+	 * of messages in a container's life) */
+	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (fd < 0 || sendto(fd, msg, strlen(msg), MSG_NOSIGNAL | MSG_DONTWAIT,
 			     (const struct sockaddr *)&addr, addr_len) < 0)
-		log_debug("cannot notify the service manager: %s", strerror(errno));
+		err = errno;
+	if (fd >= 0)
+		close(fd);
+	if (err)
+		log_debug("cannot notify the service manager: %s", strerror(err));
 }
 
 void notify_close(void)
 {
-	if (fd >= 0)
-		close(fd);
-	fd = -1;
+	addr_len = 0;
 }

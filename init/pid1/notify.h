@@ -13,12 +13,14 @@ void notify_setup(void);
 /* Whether there is a service manager to tell. */
 int notify_enabled(void);
 
-/* Send `msg` ("READY=1\nSTATUS=running"), never blocking; a failure is a
- * debug line, never an error: the service manager is not the workload. */
+/* Send `msg` ("READY=1\nSTATUS=running"), never blocking, through a socket
+ * opened for it and closed after it (PID 1 holds none while it waits); a
+ * failure is a debug line, never an error: the service manager is not the
+ * workload. */
 void notify_send(const char *msg);
 
-/* In a child of muster that does not exec (the probes): let go of the
- * socket to the service manager, which is PID 1's to speak through. */
+/* In a child of muster that does not exec (the probes): never tell the
+ * service manager anything; that is PID 1's to do. */
 void notify_close(void);
 
 #endif

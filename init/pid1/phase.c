@@ -20,6 +20,7 @@ static const char *const names[] = {"starting", "running", "draining", "stopping
 static int held = -1;	  /* the socket whose name is the phase */
 static char current[160]; /* its text */
 static bool stopping_sent, ready_sent;
+static bool lent; /* a child (the prober) holds the name: phase_lend() */
 
 /* The key that tells PID namespaces apart: the inode of ours. */
 static unsigned long long pidns(void)
@@ -83,7 +84,8 @@ void phase_set(enum phase p, const char *detail)
 	if (!strcmp(text, current))
 		return;
 	memcpy(current, text, sizeof(current));
-	publish(text);
+	if (!lent)
+		publish(text);
 	if (!notify_enabled())
 		return;
 	snprintf(msg, sizeof(msg), "%sSTATUS=%s",
@@ -97,6 +99,20 @@ void phase_ready(void)
 	if (!ready_sent && !stopping_sent)
 		notify_send("READY=1");
 	ready_sent = true;
+}
+
+void phase_lend(void)
+{
+	if (held >= 0)
+		close(held);
+	held = -1;
+	lent = true;
+}
+
+void phase_take_back(void)
+{
+	lent = false;
+	publish(current);
 }
 
 void phase_close(void)

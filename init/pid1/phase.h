@@ -3,8 +3,9 @@
  * the service manager (sd_notify STATUS=).
  *
  * The phase is the name of an abstract unix socket PID 1 holds (only a
- * muster that is PID 1 publishes one), "muster-phase/<PID namespace
- * inode>/<text>": no file is written
+ * muster that is PID 1 publishes one; while the prober waits, the prober
+ * holds it: phase_lend()), "muster-phase/<PID namespace inode>/<text>":
+ * no file is written
  * (the root filesystem may be read-only), it needs no permission to find,
  * and it is gone the moment muster is.  /proc/net/unix lists it to every
  * process of the network namespace; the PID namespace in the name tells
@@ -31,9 +32,16 @@ void phase_set(enum phase p, const char *detail);
 void phase_ready(void);
 
 /* In a child of muster that does not exec: let go of the phase name (its
- * copy would keep an outdated one alive) and of the service manager's
- * socket (notify_close()). */
+ * copy would keep an outdated one alive) and never notify the service
+ * manager (notify_close()). */
 void phase_close(void);
+
+/* In PID 1, once a child that inherited the name (the prober) runs: the
+ * child holds the name and publishes the phase from then on; PID 1 holds
+ * no socket, and its phase_set() only tells the service manager.
+ * phase_take_back(), once the child is gone, publishes the phase again. */
+void phase_lend(void);
+void phase_take_back(void);
 
 /* For `muster health`: the phase of muster as PID 1 of this process's PID
  * namespace, found in /proc/net/unix.  Returns 1 and fills `out`, or 0

@@ -15,6 +15,7 @@
 #include "hooks/sandbox/drop.h"
 #include "hooks/wait/trust.h"
 #include "hooks/wait/wait.h"
+#include "init/pid1/notify.h"
 #include "init/pid1/phase.h"
 #include "init/pid1/sig.h"
 #include "init/pid1/supervise.h"
@@ -24,11 +25,23 @@ struct prober {
 	int fd; /* the pipe's write end */
 };
 
-/* The targets still awaited, one packet to PID 1. */
+/* The phase: which targets are still awaited. */
+static void waiting(const char *pending)
+{
+	char detail[160];
+
+	snprintf(detail, sizeof(detail), "waiting for %s", pending);
+	phase_set(PHASE_STARTING, detail);
+}
+
+/* The targets still awaited: the prober publishes the phase's name (it
+ * holds it, phase_lend()) and tells PID 1 in one packet, for the service
+ * manager. */
 static void tell(void *arg, const char *pending)
 {
 	const struct prober *p = arg;
 
+	waiting(pending);
 	if (write(p->fd, pending, strlen(pending)) < 0)
 		log_debug("cannot tell PID 1 the pending targets: %s", strerror(errno));
 }
@@ -51,21 +64,21 @@ static void prober(const struct muster_conf *c, const struct priv_plan *ids, int
 	    .abort_fd = -1, .on_pending = tell, .on_start = enter, .arg = &p, .http = &http};
 
 	close(sig_fd());
-	phase_close();
+	notify_close(); /* the phase's name stays: the prober publishes it */
 	_exit(-wait_all_ctl(&c->wait_urls, &tls, c->wait_timeout_ms, &ctl) & 0xff);
 }
 
-/* A packet from the prober: the phase names what is still awaited. */
+/* A packet from the prober: the service manager hears what is still
+ * awaited (STATUS=), from PID 1. */
 static bool progress(int fd)
 {
-	char pending[148], detail[160]; /* a longer packet's rest is dropped */
+	char pending[148]; /* a longer packet's rest is dropped */
 	ssize_t n = read(fd, pending, sizeof(pending) - 1);
 
 	if (n <= 0)
 		return n < 0 && errno == EINTR; /* end of file: the prober is gone */
 	pending[n] = '\0';
-	snprintf(detail, sizeof(detail), "waiting for %s", pending);
-	phase_set(PHASE_STARTING, detail);
+	waiting(pending);
 	return true;
 }
 
@@ -91,6 +104,7 @@ int prober_run(const struct muster_conf *c, const struct priv_plan *ids, int *st
 		prober(c, ids, fds[1]);
 	}
 	close(fds[1]);
+	phase_lend();
 	pfd[1].fd = fds[0];
 	/* until the pipe's end of file and the prober's exit, in any order */
 	while (pfd[1].fd >= 0 || st == -1) {
@@ -105,14 +119,14 @@ int prober_run(const struct muster_conf *c, const struct priv_plan *ids, int *st
 	}
 	if (pfd[1].fd >= 0)
 		close(pfd[1].fd);
-	if (*stopsig) {
-		if (st == -1) { /* not reaped yet */
-			kill(pid, SIGKILL);
-			while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-				;
-		}
-		return -ECANCELED;
+	if (*stopsig && st == -1) { /* not reaped yet */
+		kill(pid, SIGKILL);
+		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+			;
 	}
+	phase_take_back(); /* the prober and its name are gone */
+	if (*stopsig)
+		return -ECANCELED;
 	if (WIFEXITED(st))
 		return -WEXITSTATUS(st);
 	log_error("the dependency prober was killed by SIG%s", signal_name(WTERMSIG(st), nb));

@@ -65,8 +65,8 @@ def sockets(pid):
 
 
 def phase_of(pid1, want, timeout=5.0):
-    """The inode of the phase name muster as PID 1 holds, once its text is
-    `want` (PID 1 publishes what the prober tells it through the pipe)."""
+    """The inode of the phase name of muster as PID 1, once its text is
+    `want` (while the prober waits, the prober holds the name)."""
     key = "@muster-phase/%d/" % os.stat(f"/proc/{pid1}/ns/pid").st_ino
     deadline = time.monotonic() + timeout
     while True:
@@ -88,10 +88,11 @@ def test_pid1_holds_no_socket_while_the_prober_waits(silent):
         sandboxed(prober, NOBODY.pw_uid, NOBODY.pw_gid)
         with open(f"/proc/{prober}/cmdline") as f:
             assert f.read().split("\0")[0].endswith("muster")
-        # PID 1's one socket is its phase name, bound and never read; the
-        # phase came from the prober through the pipe
+        # PID 1 holds no socket at all; the phase's name, bound and never
+        # read, is the prober's while it waits
         inode = phase_of(pid1, f"starting (waiting for {url})")
-        assert sockets(pid1) == {inode}
+        assert sockets(pid1) == set()
+        assert inode in sockets(prober)
         os.kill(pid1, signal.SIGTERM)
         assert p.wait(10) == 128 + signal.SIGTERM
         assert p.stderr.read() == ("muster: warning: received SIGTERM while waiting: "
@@ -108,9 +109,20 @@ def table_inodes(pid, table, col):
         return {int(l.split()[col]) for l in list(f)[1:]}
 
 
-def test_with_a_service_manager_the_prober_holds_only_its_probe(silent, tmp_path):
+def sender_and_text(manager):
+    """One datagram from the service manager's socket: (sender pid, text)."""
+    msg, anc, _, _ = manager.recvmsg(4096, socket.CMSG_SPACE(12))
+    creds = [d for lvl, typ, d in anc
+             if lvl == socket.SOL_SOCKET and typ == socket.SCM_CREDENTIALS]
+    assert len(creds) == 1, anc
+    return int.from_bytes(creds[0][:4], "little"), msg.decode()
+
+
+def test_with_a_service_manager_pid1_still_holds_no_socket(silent, tmp_path):
     manager = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
     manager.bind(str(tmp_path / "notify"))
+    manager.setsockopt(socket.SOL_SOCKET, socket.SO_PASSCRED, 1)
+    manager.settimeout(10)
     url = "http://127.0.0.1:%d/" % silent.getsockname()[1]
     p = spawn(["-w", url, "--wait-timeout", "0", "--", "true"],
               env=clean_env(NOTIFY_SOCKET=str(tmp_path / "notify")))
@@ -118,15 +130,19 @@ def test_with_a_service_manager_the_prober_holds_only_its_probe(silent, tmp_path
     try:
         conn, _ = silent.accept()
         (prober,) = children(pid1)
-        # PID 1: its phase name and the datagram socket it tells the
-        # manager through, both unix sockets
+        # PID 1 tells the manager what the prober still waits for, through
+        # a socket of the moment: it holds none in between
+        want = ["STATUS=starting (loading secrets)",
+                f"STATUS=starting (waiting for {url})"]
+        assert [sender_and_text(manager) for _ in want] == [(pid1, w) for w in want]
         phase = phase_of(pid1, f"starting (waiting for {url})")
-        notify = sockets(pid1) - {phase}
-        assert len(notify) == 1 and notify <= table_inodes(pid1, "unix", 6)
-        # the prober: the one TCP connection of its probe, not PID 1's
-        # socket to the service manager
+        assert sockets(pid1) == set()
+        # the prober: the one TCP connection of its probe and the phase's
+        # name, nothing of the service manager's
         probe = sockets(prober)
-        assert len(probe) == 1 and probe <= table_inodes(prober, "tcp", 9), probe
+        tcp = probe - {phase}
+        assert phase in probe and len(tcp) == 1, probe
+        assert tcp <= table_inodes(prober, "tcp", 9), probe
         conn.close()
     finally:
         kill_if_alive(pid1)
