@@ -114,7 +114,7 @@ int caps_check_available(uint64_t keep)
 
 bool caps_have_effective(int cap)
 {
-	uint64_t eff, prm, inh;
+	uint64_t eff = 0, prm, inh; /* (set only when caps_get succeeds) */
 
 	return !caps_get(&eff, &prm, &inh) && (eff & (1ull << cap));
 }
