@@ -9,14 +9,6 @@
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c |= 0x20;
-	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
 /* Is [s, s+n) exactly one ${NAME} reference? */
 static int is_one_ref(const char *s, size_t n)
 {
@@ -146,8 +138,8 @@ static const char *spelled(const char *t, const char *s, size_t n, int dec)
 	int hi, lo;
 
 	for (; n; n--, s++) {
-		hi = dec && *t == '%' ? hexval(t[1]) : -1;
-		lo = hi >= 0 ? hexval(t[2]) : -1;
+		hi = dec && *t == '%' ? url_hexval(t[1]) : -1;
+		lo = hi >= 0 ? url_hexval(t[2]) : -1;
 		if (lo >= 0 && (hi << 4 | lo) == (unsigned char)*s)
 			t += 3;
 		else if (*t == *s || (dec && *s == ' ' && *t == '+'))

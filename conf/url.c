@@ -33,7 +33,7 @@ void url_split(const char *s, struct url_parts *p)
 		p->colon = memchr(p->auth, ':', (size_t)(p->at - p->auth));
 }
 
-static int hexval(char c)
+int url_hexval(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -97,8 +97,8 @@ static const char *place(const struct cx *c, const char *s, size_t len, enum pla
 		} else if (how == P_DECODE && s[i] == '%') {
 			int h = -1;
 
-			if (i + 2 < len && hexval(s[i + 1]) >= 0 && hexval(s[i + 2]) >= 0)
-				h = hexval(s[i + 1]) * 16 + hexval(s[i + 2]);
+			if (i + 2 < len && url_hexval(s[i + 1]) >= 0 && url_hexval(s[i + 2]) >= 0)
+				h = url_hexval(s[i + 1]) * 16 + url_hexval(s[i + 2]);
 			if (h <= 0)
 				why = bad;
 			d[o++] = (char)h;

@@ -72,6 +72,9 @@ struct url_parts {
 
 void url_split(const char *s, struct url_parts *p);
 
+/* The value of one hex digit of a %XX escape (either case), or -1. */
+int url_hexval(char c);
+
 /* Parse `s` into `u`, by the rules `scheme` gives for its scheme.  On
  * error returns -EINVAL and writes a one-line reason to err that names the
  * URL by its display form (never with its password). */

@@ -7,6 +7,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "conf/url.h"
+
 /* The i-th of NUL-separated names. */
 static const char *nth(const char *names, int i)
 {
@@ -70,14 +72,6 @@ static bool is(const char *name, size_t nlen, const char *want)
 	return nlen == strlen(want) && !memcmp(name, want, nlen);
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = (char)(c | 0x20);
-	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
 /* grpc-message is percent-encoded; kept printable, cut to fit. */
 static void set_message(struct grpc_health *g, const char *v, size_t n)
 {
@@ -86,8 +80,8 @@ static void set_message(struct grpc_health *g, const char *v, size_t n)
 	for (i = 0; i < n && o + 1 < sizeof(g->message); i++) {
 		char ch = v[i];
 
-		if (ch == '%' && i + 2 < n && hexval(v[i + 1]) >= 0 && hexval(v[i + 2]) >= 0) {
-			ch = (char)(hexval(v[i + 1]) * 16 + hexval(v[i + 2]));
+		if (ch == '%' && i + 2 < n && url_hexval(v[i + 1]) >= 0 && url_hexval(v[i + 2]) >= 0) {
+			ch = (char)(url_hexval(v[i + 1]) * 16 + url_hexval(v[i + 2]));
 			i += 2;
 		}
 		g->message[o++] = (ch >= 0x20 && ch < 0x7f) ? ch : '?';
